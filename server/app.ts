@@ -1,0 +1,141 @@
+// The HTTP application: edges (request ids, headers, CORS, limits, auth) around the route groups.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { requireKey, requireWidget } from './http/auth.js';
+import { clientIp } from './http/client-ip.js';
+import { ApiError, errorBody, sendError } from './http/errors.js';
+import { RateLimiter, rateLimit } from './http/rate-limit.js';
+import './http/types.js';
+import { ownEvent } from './ingest/pipeline.js';
+import { accountRoutes } from './routes/account.js';
+import { demoRoutes } from './routes/demo.js';
+import { eventRoutes } from './routes/events.js';
+import { hostRoutes } from './routes/host.js';
+import { openApiRoute } from './routes/openapi.js';
+import { opsRoutes } from './routes/ops.js';
+import { supportRoutes } from './routes/support.js';
+import { widgetRoutes } from './routes/widget-assets.js';
+import type { Services } from './services.js';
+
+export function createApp(s: Services, options: { widgetDir?: string } = {}) {
+  const app = new Hono();
+  const { config, logger } = s;
+
+  app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+    }),
+  );
+  app.use(clientIp({ trustProxy: config.trustProxy }));
+
+  const recordLimited =
+    (scope: string) => async (c: Parameters<Parameters<typeof rateLimit>[0]['onLimited']>[0]) => {
+      s.metrics.inc('receipts_rate_limited_total', { scope });
+      const widget = c.get('widget');
+      await s.pipeline.transact(() =>
+        s.pipeline.apply(
+          ownEvent(s.pipeline, {
+            event_type: 'rate_limit_exceeded',
+            level: 'WARNING',
+            outcome: 'failure',
+            ip_address: c.get('clientIp'),
+            ...(widget ? { user_id: widget.claims.sub } : {}),
+            metadata: { scope, route: c.req.routePath },
+          }),
+        ),
+      );
+    };
+
+  app.route('/', opsRoutes(s));
+  app.route('/widget', widgetRoutes(options.widgetDir));
+  app.route('/', openApiRoute());
+
+  // Host ingestion.
+  const perKey = new RateLimiter(config.rateLimits.ingestPerMinute);
+  app.use(
+    '/v1/events',
+    bodyLimit({
+      maxSize: config.bodyLimitBytes,
+      onError: (c) =>
+        c.json(
+          errorBody(c, 'payload_too_large', `The body is larger than ${config.bodyLimitBytes} bytes.`),
+          413,
+        ),
+    }),
+    requireKey(s, 'ingest'),
+    rateLimit({ limiter: perKey, key: (c) => c.get('key').id, onLimited: recordLimited('ingest') }),
+  );
+  app.route('/v1/events', eventRoutes(s));
+  app.use('/v1/sessions/*', requireKey(s, 'ingest'));
+  app.route('/v1', hostRoutes(s));
+
+  // People: the user, and support on a user's behalf.
+  const corsForWidget = cors({
+    origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'X-Support-Reason'],
+    exposeHeaders: ['Retry-After', 'Content-Disposition', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  const perIp = new RateLimiter(config.rateLimits.ipPerMinute);
+  const perUser = new RateLimiter(config.rateLimits.mePerMinute);
+  const byIp = rateLimit({ limiter: perIp, key: (c) => c.get('clientIp'), onLimited: recordLimited('ip') });
+  const byUser = rateLimit({
+    limiter: perUser,
+    key: (c) => c.get('widget').claims.sub,
+    onLimited: recordLimited('user'),
+  });
+  const smallBody = bodyLimit({
+    maxSize: 16 * 1024,
+    onError: (c) => c.json(errorBody(c, 'payload_too_large'), 413),
+  });
+
+  app.use('/v1/me/*', corsForWidget, byIp, smallBody, requireWidget(s, 'user'), byUser);
+  app.use('/v1/me', corsForWidget, byIp, requireWidget(s, 'user'));
+  app.route(
+    '/v1/me',
+    accountRoutes(
+      s,
+      (c) => {
+        const w = c.get('widget');
+        return { userId: w.claims.sub, subject: w.subject, currentRef: w.sessionRef, actor: 'user' };
+      },
+      { stream: true, export: true },
+    ),
+  );
+  app.use('/v1/support/*', corsForWidget, byIp, smallBody, requireWidget(s, 'support'), byUser);
+  app.route('/v1/support', supportRoutes(s));
+
+  if (config.demo) app.route('/', demoRoutes(s));
+
+  app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return sendError(c, err);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      return c.json(
+        errorBody(c, status === 401 ? 'unauthorized' : 'invalid_request', err.message || undefined),
+        status,
+      );
+    }
+    // Never a stack trace to the client: a generic message and the request id to quote.
+    logger.error({
+      event_type: 'request_failed',
+      request_id: c.get('requestId'),
+      message: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+      route: c.req.routePath,
+    });
+    return c.json(errorBody(c, 'internal'), 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

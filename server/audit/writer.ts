@@ -1,0 +1,162 @@
+// The audit writer: the one function that writes events. It chains each row to the one before and keeps
+// personal data beside the chain under a salted commitment. Nothing here updates or deletes events.
+import { randomBytes } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { DeviceInfo } from '../../shared/api.js';
+import type { Sqlite } from '../store/db.js';
+import { GENESIS, personalCommit, rowHash } from './chain.js';
+import { Subjects } from './subjects.js';
+
+export interface PersonalInput {
+  ip: string | null;
+  ipKey: Buffer | null;
+  ipNet: string | null;
+  userAgent: string | null;
+  device: DeviceInfo | null;
+  /** Personal values lifted out of metadata, by path. */
+  values: Record<string, unknown>;
+}
+
+export interface NewEvent {
+  id: string;
+  ts: number;
+  eventType: string;
+  level: string;
+  outcome: string | null;
+  userId: string | null;
+  sessionRef: string | null;
+  requestId: string | null;
+  resourceType: string | null;
+  resourceId: string | null;
+  action: string | null;
+  /** Already redacted, personal values already lifted out. */
+  metadata: unknown;
+  personal: PersonalInput | null;
+}
+
+export interface Appended {
+  seq: number;
+  id: string;
+  hash: string;
+  subject: string | null;
+}
+
+export interface Head {
+  seq: number;
+  hash: string;
+}
+
+export class AuditLog {
+  readonly subjects: Subjects;
+  private current: Head = { seq: 0, hash: GENESIS };
+  private readonly insertEvent;
+  private readonly insertPersonal;
+  private readonly findId;
+  private readonly readHead;
+
+  constructor(private readonly sqlite: Sqlite) {
+    this.subjects = new Subjects(sqlite);
+    this.insertEvent = sqlite.prepare(
+      `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject, session_ref, request_id,
+        resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
+       VALUES (@seq, @id, @ts, @received_at, @event_type, @level, @outcome, @subject, @session_ref, @request_id,
+        @resource_type, @resource_id, @action, @metadata, @pii_commit, @prev_hash, @hash)`,
+    );
+    this.insertPersonal = sqlite.prepare(
+      `INSERT INTO personal_data (seq, subject, salt, user_id, ip, ip_key, ip_net, user_agent, browser, os,
+        device_type, "values") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.findId = sqlite.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?');
+    this.readHead = sqlite.prepare<[], Head>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+    this.resync();
+  }
+
+  head(): Head {
+    return { ...this.current };
+  }
+
+  /** Re-reads the head from the store: after a rolled-back transaction the in-memory head may be ahead. */
+  resync(): void {
+    this.current = this.readHead.get() ?? this.lastCheckpointHead() ?? { seq: 0, hash: GENESIS };
+    this.subjects.clearCache();
+  }
+
+  has(id: string): boolean {
+    return this.findId.get(id) !== undefined;
+  }
+
+  /** Appends one event. Must run inside a write transaction; the caller resyncs if it rolls back. */
+  append(e: NewEvent): Appended {
+    const subject = e.userId ? this.subjects.ensure(e.userId) : null;
+    const seq = this.current.seq + 1;
+    const metadata =
+      e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);
+
+    let piiCommit: string | null = null;
+    let salt: Buffer | null = null;
+    const values = e.personal && Object.keys(e.personal.values).length > 0 ? e.personal.values : null;
+    const personal = {
+      user_id: e.userId,
+      ip: e.personal?.ip ?? null,
+      user_agent: e.personal?.userAgent ?? null,
+      values,
+    };
+    if (
+      personal.user_id !== null ||
+      personal.ip !== null ||
+      personal.user_agent !== null ||
+      values !== null
+    ) {
+      salt = randomBytes(16);
+      piiCommit = personalCommit(salt, personal);
+    }
+
+    const row = {
+      seq,
+      id: e.id,
+      ts: e.ts,
+      received_at: Date.now(),
+      event_type: e.eventType,
+      level: e.level,
+      outcome: e.outcome,
+      subject,
+      session_ref: e.sessionRef,
+      request_id: e.requestId,
+      resource_type: e.resourceType,
+      resource_id: e.resourceId,
+      action: e.action,
+      metadata,
+      pii_commit: piiCommit,
+      prev_hash: this.current.hash,
+    };
+    const hash = rowHash(row);
+    this.insertEvent.run({ ...row, hash });
+    if (salt) {
+      const p = e.personal;
+      this.insertPersonal.run(
+        seq,
+        subject,
+        salt,
+        e.userId,
+        p?.ip ?? null,
+        p?.ipKey ?? null,
+        p?.ipNet ?? null,
+        p?.userAgent ?? null,
+        p?.device?.browser ?? null,
+        p?.device?.os ?? null,
+        p?.device?.type ?? null,
+        values ? JSON.stringify(values) : null,
+      );
+    }
+    this.current = { seq, hash };
+    return { seq, id: e.id, hash, subject };
+  }
+
+  private lastCheckpointHead(): Head | undefined {
+    return this.sqlite
+      .prepare<[], Head>(
+        'SELECT through_seq AS seq, hash FROM retention_checkpoints ORDER BY through_seq DESC LIMIT 1',
+      )
+      .get();
+  }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// The `receipts` command: one verb per file under cli/.
+import { CliError } from './cli/open.js';
+
+interface Verb {
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const VERBS: Record<string, () => Promise<Verb>> = {
+  serve: () => import('./cli/serve.js'),
+  verify: () => import('./cli/verify.js'),
+  keys: () => import('./cli/keys.js'),
+  token: () => import('./cli/token.js'),
+};
+
+const USAGE = `Usage: receipts <command> [options]
+
+Commands:
+  serve        start the server (what npm start runs)
+  verify       walk the audit chain and report the first bad row
+  keys create  create an ingest or admin key
+  token        mint a widget token for development
+
+Run "receipts <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const load = VERBS[name];
+  if (!load) {
+    process.stderr.write(`receipts: unknown command "${name}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  const verb = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${verb.help}\n`);
+    return 0;
+  }
+  return verb.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (
+      error instanceof CliError ||
+      (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      process.stderr.write(`receipts: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(
+      `receipts: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,44 @@
+// Opening the store and services for a one-off command, with the same configuration as the server.
+import { type Config, ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { createServices, type Services } from '../services.js';
+import { applyMigrations, openStore } from '../store/db.js';
+
+export class CliError extends Error {}
+
+export function config(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Services over the configured store, migrated; the caller closes `store.sqlite`. */
+export function openServices(): Services {
+  const cfg = config();
+  const store = openStore(cfg.dbPath);
+  applyMigrations(store);
+  return createServices(
+    cfg,
+    createLogger('warning', (l) => process.stderr.write(l)),
+    store,
+  );
+}
+
+export async function closeServices(s: Services): Promise<void> {
+  await s.commit.drain();
+  s.commit.close();
+  s.store.sqlite.close();
+}
+
+/** Progress on a TTY only, rewritten in place. */
+export function progress(label: string): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  return (done, total) => {
+    const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+    process.stderr.write(`\r${label}: ${done.toLocaleString()} / ${total.toLocaleString()} (${pct}%)`);
+    if (done >= total) process.stderr.write('\n');
+  };
+}

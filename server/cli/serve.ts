@@ -1,0 +1,55 @@
+// `receipts serve`: what `npm start` runs.
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { startServer } from '../serve.js';
+
+export const help = `Usage: receipts serve
+
+Starts the HTTP server on PORT (default 8787) with the store at RECEIPTS_DB
+(default ./data/receipts.db). With no secrets configured and NODE_ENV not
+production it runs in demo mode: development secrets, a seeded demo user, and
+a demo page at /.`;
+
+export async function run(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      createLogger('critical', (l) => process.stderr.write(l)).critical({
+        event_type: 'config_error',
+        message: error.message,
+        variable: error.variable,
+      });
+      process.stderr.write(`receipts: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, logger);
+  logger.info({
+    event_type: 'listening',
+    message: `Receipts is listening on ${running.url}`,
+    url: running.url,
+    demo: config.demo,
+  });
+  const banner = config.demo
+    ? `\n  Receipts demo: open ${running.url}/  (support console: ${running.url}/support)\n\n`
+    : `\n  Receipts: ${running.url}\n\n`;
+  process.stderr.write(banner);
+
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      running.stop(signal).then(resolve, (error) => {
+        logger.error({ event_type: 'shutdown_failed', message: String(error) });
+        resolve();
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  return 0;
+}

@@ -1,0 +1,199 @@
+// Configuration from the environment. In demo mode (no secrets configured, not production) development
+// secrets are generated once and kept in the data folder.
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  dataDir: string;
+  production: boolean;
+  demo: boolean;
+  logLevel: LogLevel;
+  widgetSecret: Uint8Array;
+  ingestKeys: string[];
+  allowedOrigins: string[];
+  webhook: { url: string; secret: string } | null;
+  pepper: Buffer;
+  signingKey: KeyObject;
+  erasureGraceDays: number;
+  trustProxy: string[];
+  rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
+  retention: { auditDays: number; activityDays: number | null; serverLogDays: number };
+  rules: { enabled: boolean };
+  bodyLimitBytes: number;
+}
+
+/** A configuration problem that stops start-up with one clear line. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`, name);
+  }
+  return n;
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+interface DevSecrets {
+  widgetSecret: string;
+  ingestKey: string;
+  pepper: string;
+  signingKey: string;
+}
+
+/** Development secrets, generated on first start and kept beside the database. */
+function devSecrets(dataDir: string): DevSecrets {
+  const file = resolve(dataDir, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const secrets: DevSecrets = {
+    widgetSecret: randomBytes(32).toString('base64url'),
+    ingestKey: `rcpt_ik_${randomBytes(24).toString('base64url')}`,
+    pepper: randomBytes(32).toString('base64url'),
+    signingKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+  return secrets;
+}
+
+function parseSigningKey(raw: string): KeyObject {
+  try {
+    const text = raw.trim();
+    const key = text.startsWith('{')
+      ? createPrivateKey({ key: JSON.parse(text), format: 'jwk' })
+      : createPrivateKey(text.replace(/\\n/g, '\n'));
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519');
+    return key;
+  } catch {
+    throw new ConfigError(
+      'RECEIPTS_SIGNING_KEY must be an Ed25519 private key (PEM or JWK)',
+      'RECEIPTS_SIGNING_KEY',
+    );
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const dbPath = env.RECEIPTS_DB || './data/receipts.db';
+  if (dbPath.startsWith('postgres://') || dbPath.startsWith('postgresql://')) {
+    throw new ConfigError(
+      'RECEIPTS_DB: the PostgreSQL backend is not available yet; use a SQLite file path',
+      'RECEIPTS_DB',
+    );
+  }
+  const dataDir = dirname(resolve(dbPath));
+
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`,
+      'LOG_LEVEL',
+    );
+  }
+  if (production && logLevel === 'debug') {
+    throw new ConfigError('LOG_LEVEL=debug is refused when NODE_ENV=production', 'LOG_LEVEL');
+  }
+
+  const configured = Boolean(env.RECEIPTS_WIDGET_SECRET || env.RECEIPTS_INGEST_KEYS);
+  const demo = env.RECEIPTS_DEMO ? env.RECEIPTS_DEMO === 'on' : !production && !configured;
+  if (production && env.RECEIPTS_DEMO === 'on') {
+    throw new ConfigError('RECEIPTS_DEMO=on is refused when NODE_ENV=production', 'RECEIPTS_DEMO');
+  }
+
+  const required = (name: string): string | undefined => {
+    const value = env[name];
+    if (!value && production) throw new ConfigError(`${name} is required when NODE_ENV=production`, name);
+    return value || undefined;
+  };
+  const widgetSecretRaw = required('RECEIPTS_WIDGET_SECRET');
+  const pepperRaw = required('RECEIPTS_PEPPER');
+  const signingRaw = required('RECEIPTS_SIGNING_KEY');
+  const dev =
+    !widgetSecretRaw || !pepperRaw || !signingRaw || (demo && !env.RECEIPTS_INGEST_KEYS)
+      ? devSecrets(dataDir)
+      : null;
+
+  const widgetSecret = widgetSecretRaw ?? dev!.widgetSecret;
+  if (Buffer.byteLength(widgetSecret) < 32) {
+    throw new ConfigError('RECEIPTS_WIDGET_SECRET must be at least 32 bytes', 'RECEIPTS_WIDGET_SECRET');
+  }
+  const ingestKeys = list(env.RECEIPTS_INGEST_KEYS);
+  if (ingestKeys.length === 0 && demo) ingestKeys.push(dev!.ingestKey);
+
+  const webhookUrl = env.RECEIPTS_WEBHOOK_URL;
+  const webhookSecret = env.RECEIPTS_WEBHOOK_SECRET;
+  if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
+    throw new ConfigError(
+      'RECEIPTS_WEBHOOK_URL and RECEIPTS_WEBHOOK_SECRET must be set together',
+      webhookUrl ? 'RECEIPTS_WEBHOOK_SECRET' : 'RECEIPTS_WEBHOOK_URL',
+    );
+  }
+  if (webhookSecret && !webhookSecret.startsWith('whsec_')) {
+    throw new ConfigError('RECEIPTS_WEBHOOK_SECRET must start with whsec_', 'RECEIPTS_WEBHOOK_SECRET');
+  }
+  if (webhookUrl) {
+    try {
+      new URL(webhookUrl);
+    } catch {
+      throw new ConfigError('RECEIPTS_WEBHOOK_URL is not a URL', 'RECEIPTS_WEBHOOK_URL');
+    }
+  }
+
+  const trust = env.RECEIPTS_TRUST_PROXY?.trim();
+  return {
+    port: int(env, 'PORT', 8787, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dbPath,
+    dataDir,
+    production,
+    demo,
+    logLevel,
+    widgetSecret: new TextEncoder().encode(widgetSecret),
+    ingestKeys,
+    allowedOrigins: list(env.RECEIPTS_ALLOWED_ORIGINS),
+    webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
+    pepper: Buffer.from(pepperRaw ?? dev!.pepper),
+    signingKey: parseSigningKey(signingRaw ?? dev!.signingKey),
+    erasureGraceDays: int(env, 'RECEIPTS_ERASURE_GRACE_DAYS', 7, 0, 365),
+    trustProxy: !trust || trust === 'off' ? [] : list(trust),
+    rateLimits: {
+      mePerMinute: int(env, 'RECEIPTS_RATE_LIMIT_USER', 600, 1, 1_000_000),
+      ipPerMinute: int(env, 'RECEIPTS_RATE_LIMIT_IP', 1200, 1, 1_000_000),
+      ingestPerMinute: int(env, 'RECEIPTS_RATE_LIMIT_INGEST', 600_000, 1, 100_000_000),
+    },
+    retention: {
+      auditDays: int(env, 'RECEIPTS_RETENTION_AUDIT_DAYS', 365, 1, 7 * 366),
+      activityDays: env.RECEIPTS_RETENTION_ACTIVITY_DAYS
+        ? int(env, 'RECEIPTS_RETENTION_ACTIVITY_DAYS', 0, 1, 100 * 366)
+        : null,
+      serverLogDays: int(env, 'RECEIPTS_RETENTION_LOG_DAYS', 30, 1, 3660),
+    },
+    rules: { enabled: env.RECEIPTS_RULES !== 'off' },
+    bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,75 @@
+// Authentication at the edge: ingest/admin keys for hosts and investigators, widget tokens for people.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { TokenScope } from '../../shared/api.js';
+import { sessionRef } from '../derive/sessions.js';
+import { ownEvent } from '../ingest/pipeline.js';
+import type { KeyScope } from '../security/keys.js';
+import { verifyWidgetToken } from '../security/tokens.js';
+import type { Services } from '../services.js';
+import { ApiError } from './errors.js';
+
+function bearer(c: Context): string | null {
+  const header = c.req.header('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+const looksLikeJwt = (s: string) => s.startsWith('eyJ') && s.split('.').length === 3;
+
+export function requireKey(s: Services, scope: KeyScope): MiddlewareHandler {
+  return async function keyAuth(c, next) {
+    const key = bearer(c);
+    if (!key) throw new ApiError(401, 'unauthorized', 'Missing Authorization: Bearer <key>.');
+    if (looksLikeJwt(key))
+      throw new ApiError(401, 'unauthorized', 'A widget token cannot be used here; use a key.');
+    const identity = s.keys.identify(key);
+    if (!identity) throw new ApiError(401, 'unauthorized', 'Unknown or revoked key.');
+    if (identity.scope !== scope)
+      throw new ApiError(403, 'forbidden', `This route needs a key with the ${scope} scope.`);
+    c.set('key', identity);
+    await next();
+  };
+}
+
+/** Records a refused token; the token itself is never stored or logged. */
+async function recordInvalidToken(s: Services, c: Context, reason: string): Promise<void> {
+  const ua = c.req.header('user-agent');
+  await s.pipeline.transact(() =>
+    s.pipeline.apply(
+      ownEvent(s.pipeline, {
+        event_type: 'invalid_token_presented',
+        level: 'WARNING',
+        outcome: 'failure',
+        ip_address: c.get('clientIp'),
+        ...(ua ? { user_agent: ua.slice(0, 1024) } : {}),
+        request_id: c.get('requestId'),
+        metadata: { reason, route: c.req.routePath },
+      }),
+    ),
+  );
+  s.metrics.inc('receipts_invalid_tokens_total');
+}
+
+export function requireWidget(s: Services, scope: TokenScope): MiddlewareHandler {
+  return async function widgetAuth(c, next) {
+    const token = bearer(c);
+    const refuse = async (reason: string): Promise<never> => {
+      await recordInvalidToken(s, c, reason);
+      throw new ApiError(401, 'invalid_token', `Invalid token: ${reason}.`);
+    };
+    if (!token) return refuse('missing');
+    if (!looksLikeJwt(token)) return refuse('not a widget token');
+    const check = await verifyWidgetToken(token, s.config.widgetSecret);
+    if (!check.ok) return refuse(check.reason);
+    const { claims } = check;
+    if (claims.scope !== scope) {
+      throw new ApiError(403, 'forbidden', `A ${claims.scope} token cannot use this route.`);
+    }
+    const ref = claims.sid ? sessionRef(s.config.pepper, claims.sid) : null;
+    // A token whose session was revoked stops working at once, not when it expires.
+    if (ref && s.sessions.find(ref)?.status === 'revoked') return refuse('session revoked');
+    c.set('widget', { claims, subject: s.log.subjects.lookup(claims.sub), sessionRef: ref });
+    await next();
+  };
+}

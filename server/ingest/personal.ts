@@ -1,0 +1,109 @@
+// Personal data inside metadata is lifted out of the chained event into `personal_data`, so erasure can
+// remove it; the chained event keeps the key with a placeholder.
+import { isIp } from '../../shared/mask.js';
+
+export const PERSONAL = '[personal]';
+export const ERASED = '[erased]';
+
+const PERSONAL_KEY_PARTS = [
+  'email',
+  'firstname',
+  'lastname',
+  'fullname',
+  'displayname',
+  'username',
+  'givenname',
+  'familyname',
+  'surname',
+  'phone',
+  'mobile',
+  'telephone',
+  'address',
+  'street',
+  'postcode',
+  'postalcode',
+  'zipcode',
+  'birth',
+  'dateofbirth',
+];
+const PERSONAL_KEY_WORDS = new Set(['name', 'email', 'phone', 'dob', 'zip', 'ip', 'city']);
+
+export function isPersonalKey(key: string): boolean {
+  const joined = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (PERSONAL_KEY_PARTS.some((part) => joined.includes(part))) return true;
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  return words.some((w) => PERSONAL_KEY_WORDS.has(w));
+}
+
+const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
+const PHONE = /^\+?[\d\s().-]{7,24}$/;
+
+export function looksPersonal(value: string): boolean {
+  if (EMAIL.test(value)) return true;
+  if (PHONE.test(value) && (value.match(/\d/g)?.length ?? 0) >= 7 && /[\s().+-]/.test(value)) return true;
+  return isIp(value) && /[.:]/.test(value);
+}
+
+export interface Lifted {
+  metadata: unknown;
+  /** Personal values by path below `metadata` (e.g. `contact.email`). */
+  values: Record<string, unknown>;
+}
+
+/** Splits a (redacted) metadata tree into the chained part and the personal values. */
+export function liftPersonal(tree: unknown): Lifted {
+  const values: Record<string, unknown> = {};
+  const walk = (node: unknown, path: string): unknown => {
+    if (typeof node === 'string') {
+      if (looksPersonal(node)) {
+        values[path] = node;
+        return PERSONAL;
+      }
+      return node;
+    }
+    if (Array.isArray(node)) return node.map((v, i) => walk(v, `${path}[${i}]`));
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) {
+        const childPath = path ? `${path}.${k}` : k;
+        if (isPersonalKey(k) && v !== null && v !== '' && typeof v !== 'boolean') {
+          values[childPath] = v;
+          out[k] = PERSONAL;
+        } else {
+          out[k] = walk(v, childPath);
+        }
+      }
+      return out;
+    }
+    return node;
+  };
+  return { metadata: walk(tree, ''), values };
+}
+
+/**
+ * Puts personal values back for display. `show` masks each value (or returns it as is, for investigators);
+ * when the values are gone (erased), placeholders read `[erased]`.
+ */
+export function restorePersonal(
+  tree: unknown,
+  values: Record<string, unknown> | null,
+  show: (value: unknown, path: string) => unknown,
+): unknown {
+  const walk = (node: unknown, path: string): unknown => {
+    if (node === PERSONAL) {
+      if (values && path in values) return show(values[path], path);
+      return ERASED;
+    }
+    if (Array.isArray(node)) return node.map((v, i) => walk(v, `${path}[${i}]`));
+    if (node !== null && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, path ? `${path}.${k}` : k);
+      return out;
+    }
+    return node;
+  };
+  return walk(tree, '');
+}

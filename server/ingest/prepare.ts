@@ -1,0 +1,72 @@
+// Turns a validated event into what the writer stores: redacted, personal data lifted out, device parsed,
+// session id replaced by its HMAC. Pure apart from the pepper; runs before the write transaction.
+import ipaddr from 'ipaddr.js';
+import type { DeviceInfo } from '../../shared/api.js';
+import { maskIp, normalizeIp } from '../../shared/mask.js';
+import type { IngestEvent } from '../../shared/schemas/event.js';
+import type { NewEvent } from '../audit/writer.js';
+import { sessionRef } from '../derive/sessions.js';
+import { parseUserAgent } from '../derive/user-agent.js';
+import { uuidv7 } from '../ids.js';
+import { sessionTag } from '../webhooks/outbox.js';
+import { liftPersonal } from './personal.js';
+import { redactText, redactTree } from './redact.js';
+
+export interface PreparedEvent {
+  event: NewEvent;
+  device: DeviceInfo | null;
+  ipNet: string | null;
+  /** Paths of fields replaced by `[redacted]`. */
+  redacted: string[];
+  /** The host session id under the webhook secret (see `sessionTag`), when webhooks are on. */
+  hostTag: string | null;
+}
+
+/** 16-byte IPv6 form of an address (IPv4 as IPv4-mapped), so ranges compare bytewise. */
+export function ipKey(ip: string): Buffer {
+  const addr = ipaddr.process(ip);
+  const v6 = addr.kind() === 'ipv4' ? (addr as ipaddr.IPv4).toIPv4MappedAddress() : (addr as ipaddr.IPv6);
+  return Buffer.from(v6.toByteArray());
+}
+
+export function prepareEvent(
+  e: IngestEvent,
+  keys: { pepper: Buffer; webhookSecret: string | null },
+  now = Date.now(),
+): PreparedEvent {
+  const redacted: string[] = [];
+  const userAgent = redactText(e.user_agent, 'user_agent', redacted) ?? null;
+  const requestId = redactText(e.request_id, 'request_id', redacted) ?? null;
+  const resourceId = redactText(e.resource_id, 'resource_id', redacted) ?? null;
+  const cleaned = e.metadata ? redactTree(e.metadata, 'metadata', redacted) : null;
+  const lifted = cleaned ? liftPersonal(cleaned) : null;
+
+  const ip = e.ip_address ? normalizeIp(e.ip_address) : null;
+  const ipNet = ip ? maskIp(ip) : null;
+  const device = userAgent && userAgent !== '[redacted]' ? parseUserAgent(userAgent) : null;
+  const hasPersonal = ip !== null || userAgent !== null || (lifted && Object.keys(lifted.values).length > 0);
+
+  return {
+    event: {
+      id: e.id ?? uuidv7(now),
+      ts: e.timestamp ? Date.parse(e.timestamp) : now,
+      eventType: e.event_type,
+      level: e.level ?? (e.outcome === 'failure' ? 'WARNING' : 'INFO'),
+      outcome: e.outcome ?? null,
+      userId: e.user_id ?? null,
+      sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
+      requestId,
+      resourceType: e.resource_type ?? null,
+      resourceId,
+      action: e.action ?? null,
+      metadata: lifted ? lifted.metadata : null,
+      personal: hasPersonal
+        ? { ip, ipKey: ip ? ipKey(ip) : null, ipNet, userAgent, device, values: lifted?.values ?? {} }
+        : null,
+    },
+    device,
+    ipNet,
+    redacted,
+    hostTag: e.session_id && keys.webhookSecret ? sessionTag(keys.webhookSecret, e.session_id) : null,
+  };
+}

@@ -1,0 +1,222 @@
+// The views and actions on one account, shared by `/v1/me` (the user) and `/v1/support/users/:user_id` (support).
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js';
+import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
+import { erasureStatus, requestErasure } from '../domain/erasure.js';
+import { revokeSessions } from '../domain/revoke.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseQuery } from '../http/validate.js';
+import { ownEvent } from '../ingest/pipeline.js';
+import type { Services } from '../services.js';
+import { ActivityView } from '../views/activity.js';
+import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
+import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
+import { SessionsView, toSessionView } from '../views/sessions.js';
+
+/** Whose account a request is about, and who is acting. */
+export interface Account {
+  userId: string;
+  /** Null when Receipts holds nothing about the user (never seen, or erased). */
+  subject: string | null;
+  /** The acting token's session, for `current` and "other sessions". */
+  currentRef: string | null;
+  /** `user` or `support:<agent>`. */
+  actor: string;
+  reason?: string;
+}
+
+export type AccountResolver = (c: Context) => Account;
+
+const notFound = () => new ApiError(404, 'not_found');
+
+export function accountRoutes(
+  s: Services,
+  account: AccountResolver,
+  options: { stream: boolean; export: boolean },
+) {
+  const activity = new ActivityView(s.store.sqlite);
+  const views = new SessionsView(s.store.sqlite);
+  const app = new Hono();
+
+  app.get('/activity', (c) => {
+    const q = parseQuery(c, activityQuerySchema);
+    const a = account(c);
+    if (!a.subject) return c.json({ items: [], next_cursor: null });
+    const page = activity.page(a.subject, q, a.currentRef);
+    if (!page)
+      throw new ApiError(400, 'invalid_request', 'The cursor is not valid.', [
+        { path: 'cursor', message: 'not a cursor from this API' },
+      ]);
+    return c.json(page);
+  });
+
+  app.post('/activity/:id/report', async (c) => {
+    const body = await parseBody(c, reportBodySchema);
+    const a = account(c);
+    const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
+    if (!found) throw notFound();
+    const session = found.session_ref ? s.sessions.find(found.session_ref) : undefined;
+    const revoked =
+      session && session.subject === a.subject
+        ? await revokeSessions(s, {
+            userId: a.userId,
+            sessions: [session],
+            by: `${a.actor}:report`,
+            reason: 'reported',
+          })
+        : 0;
+    await s.pipeline.transact(() =>
+      s.pipeline.apply(
+        ownEvent(s.pipeline, {
+          event_type: 'activity_reported',
+          level: 'WARNING',
+          user_id: a.userId,
+          outcome: 'success',
+          metadata: {
+            reported_event: found.id,
+            reported_type: found.event_type,
+            reported_by: a.actor,
+            ...(body.note ? { note: body.note } : {}),
+          },
+        }),
+      ),
+    );
+    const result: ReportResult = { reported: true, revoked_session: revoked > 0, advice: 'change_password' };
+    return c.json(result);
+  });
+
+  app.get('/sessions', (c) => {
+    const a = account(c);
+    const items = a.subject ? views.activeSessions(a.subject).map((r) => toSessionView(r, a.currentRef)) : [];
+    return c.json({ items });
+  });
+
+  app.post('/sessions/revoke-others', async (c) => {
+    const a = account(c);
+    const others = a.subject ? views.activeSessions(a.subject).filter((r) => r.ref !== a.currentRef) : [];
+    const revoked = await revokeSessions(s, {
+      userId: a.userId,
+      sessions: others,
+      by: a.actor,
+      reason: a.reason,
+    });
+    return c.json({ revoked } satisfies RevokeResult);
+  });
+
+  app.delete('/sessions/:id', async (c) => {
+    const a = account(c);
+    const session = a.subject ? views.find(a.subject, c.req.param('id')) : undefined;
+    // Another user's session answers exactly like a missing one.
+    if (session?.status !== 'active') throw notFound();
+    const revoked = await revokeSessions(s, {
+      userId: a.userId,
+      sessions: [session],
+      by: a.actor,
+      reason: a.reason,
+    });
+    return c.json({ revoked } satisfies RevokeResult);
+  });
+
+  app.get('/devices', (c) => {
+    const a = account(c);
+    return c.json({ items: a.subject ? views.deviceList(a.subject) : [] });
+  });
+
+  app.get('/erasure', (c) => c.json(erasureStatus(s, account(c).subject)));
+
+  app.post('/erasure', async (c) => {
+    const a = account(c);
+    return c.json(await requestErasure(s, a.userId, a.actor), 202);
+  });
+
+  app.get('/alerts', (c) => {
+    const a = account(c);
+    const items: AlertView[] = a.subject ? listAlerts(s.store.sqlite, a.subject) : [];
+    return c.json({ items });
+  });
+
+  app.post('/alerts/:id/ack', async (c) => {
+    const a = account(c);
+    const alert = a.subject ? acknowledgeAlert(s.store.sqlite, a.subject, c.req.param('id')) : null;
+    if (!alert) throw notFound();
+    return c.json(alert);
+  });
+
+  if (options.export) {
+    app.get('/export', async (c) => {
+      const { format } = parseQuery(c, exportQuerySchema);
+      const a = account(c);
+      await s.pipeline.transact(() =>
+        s.pipeline.apply(
+          ownEvent(s.pipeline, {
+            event_type: 'data_export',
+            user_id: a.userId,
+            outcome: 'success',
+            resource_type: 'activity',
+            action: 'export',
+            metadata: { format, requested_by: a.actor },
+          }),
+        ),
+      );
+      const subject = a.subject ?? s.log.subjects.lookup(a.userId);
+      const items = subject ? activity.all(subject, a.currentRef) : [];
+      const stamp = new Date().toISOString().slice(0, 10);
+      if (format === 'csv') {
+        const lines = [CSV_COLUMNS.join(',')];
+        for (const item of items) lines.push(csvRow(item));
+        return c.body(`${lines.join('\r\n')}\r\n`, 200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="activity-${stamp}.csv"`,
+        });
+      }
+      return c.body(JSON.stringify({ exported_at: new Date().toISOString(), items: [...items] }), 200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="activity-${stamp}.json"`,
+      });
+    });
+  }
+
+  if (options.stream) {
+    app.get('/stream', (c) => {
+      const a = account(c);
+      return streamSSE(c, async (stream) => {
+        let lastSeq = s.log.head().seq;
+        let pending = Promise.resolve();
+        const queue = (fn: () => Promise<void>) => {
+          pending = pending.then(fn).catch(() => undefined);
+        };
+        const unwatch = a.subject
+          ? s.bus.watch(a.subject, {
+              activity: () =>
+                queue(async () => {
+                  const { items, maxSeq } = activity.since(a.subject!, lastSeq, a.currentRef);
+                  lastSeq = maxSeq;
+                  for (const item of items)
+                    await stream.writeSSE({ event: 'activity', data: JSON.stringify(item), id: item.id });
+                }),
+              sessions: (n) =>
+                queue(() =>
+                  stream.writeSSE({ event: 'sessions', data: JSON.stringify({ changed: n.sessionIds }) }),
+                ),
+              alert: (id) =>
+                queue(async () => {
+                  const alert = findAlert(s.store.sqlite, a.subject!, id);
+                  if (alert) await stream.writeSSE({ event: 'alert', data: JSON.stringify(alert) });
+                }),
+            })
+          : () => undefined;
+        stream.onAbort(unwatch);
+        await stream.writeSSE({ event: 'ping', data: '{}' });
+        while (!stream.aborted && !stream.closed) {
+          await stream.sleep(15_000);
+          if (!stream.aborted) queue(() => stream.writeSSE({ event: 'ping', data: '{}' }));
+        }
+        unwatch();
+      });
+    });
+  }
+
+  return app;
+}

@@ -1,0 +1,77 @@
+// Demo mode only: the host page at `/`, a support console, and the host-side helpers those pages need
+// (a token endpoint like a real host's backend would have, and a simulated sign-in elsewhere).
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
+import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
+import { sessionRef } from '../derive/sessions.js';
+import { mintWidgetToken } from '../security/tokens.js';
+import type { Services } from '../services.js';
+
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+
+const VISITORS = [
+  {
+    ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+    ip: '198.51.100.77',
+  },
+  {
+    ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+    ip: '2001:db8:4f2a:9::15',
+  },
+  { ua: 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', ip: '192.0.2.201' },
+];
+
+export function demoRoutes(s: Services) {
+  const app = new Hono();
+  let currentSession = DEMO_SESSION;
+
+  app.get('/', (c) => c.html(renderHostPage({}), 200, { 'content-security-policy': PAGE_CSP }));
+  app.get('/support', (c) => c.html(renderSupportPage(), 200, { 'content-security-policy': PAGE_CSP }));
+
+  // What a host backend does: mint a short-lived token for the signed-in user.
+  app.post('/demo/token', async (c) => {
+    if (c.req.query('scope') === 'support') {
+      return c.json({
+        token: await mintWidgetToken(s.config.widgetSecret, { userId: DEMO_AGENT, scope: 'support' }),
+      });
+    }
+    const ref = s.sessions.find(sessionRef(s.config.pepper, currentSession));
+    if (ref?.status !== 'active') {
+      // The demo visitor revoked this browser's session: sign in again, as a host would after a logout.
+      currentSession = `demo-session-${randomBytes(6).toString('hex')}`;
+      await s.pipeline.ingest([
+        {
+          event_type: 'login_success',
+          outcome: 'success',
+          user_id: DEMO_USER,
+          session_id: currentSession,
+          ip_address: DEMO_DEVICES.macbook.ip,
+          user_agent: c.req.header('user-agent')?.slice(0, 1024) ?? DEMO_DEVICES.macbook.ua,
+          metadata: { method: 'passkey' },
+        },
+      ]);
+    }
+    return c.json({
+      token: await mintWidgetToken(s.config.widgetSecret, { userId: DEMO_USER, sessionId: currentSession }),
+    });
+  });
+
+  app.post('/demo/simulate-signin', async (c) => {
+    const visitor = VISITORS[Math.floor(Math.random() * VISITORS.length)]!;
+    const result = await s.pipeline.ingest([
+      {
+        event_type: 'login_success',
+        outcome: 'success',
+        user_id: DEMO_USER,
+        session_id: `demo-visitor-${randomBytes(6).toString('hex')}`,
+        ip_address: visitor.ip,
+        user_agent: visitor.ua,
+        metadata: { method: 'password' },
+      },
+    ]);
+    return c.json(result, 202);
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+// POST /v1/events: the host reports security events. A 202 means they are on disk.
+import { Hono } from 'hono';
+import { ApiError } from '../http/errors.js';
+import { readJson } from '../http/validate.js';
+import { validateIngestBody } from '../ingest/validate.js';
+import type { Services } from '../services.js';
+
+export function eventRoutes(s: Services) {
+  const app = new Hono();
+  app.post('/', async (c) => {
+    const type = c.req.header('content-type') ?? '';
+    if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type)) {
+      throw new ApiError(415, 'invalid_request', 'Send the events as application/json.');
+    }
+    const body = await readJson(c);
+    const validated = validateIngestBody(body);
+    if (!validated.ok) {
+      s.metrics.inc('receipts_ingest_rejected_total');
+      throw new ApiError(400, 'invalid_events', undefined, validated.issues);
+    }
+    const result = await s.pipeline.ingest(validated.events);
+    s.metrics.inc('receipts_events_ingested_total', {}, result.accepted);
+    s.metrics.inc('receipts_events_duplicate_total', {}, result.duplicates);
+    return c.json(result, 202);
+  });
+  return app;
+}

@@ -1,0 +1,82 @@
+// Starting and stopping the server: migrations, start-up events, demo seeding, graceful shutdown.
+import { type ServerType, serve } from '@hono/node-server';
+import type { EventType } from '../shared/catalog.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { seedDemo } from './demo/seed.js';
+import { ownEvent } from './ingest/pipeline.js';
+import type { Logger } from './log.js';
+import { createServices, type Services } from './services.js';
+import { applyMigrations, openStore } from './store/db.js';
+import { WebhookDelivery } from './webhooks/deliver.js';
+
+export interface Running {
+  services: Services;
+  url: string;
+  stop(reason: string): Promise<void>;
+}
+
+async function recordSystem(
+  s: Services,
+  eventType: EventType,
+  metadata: Record<string, unknown>,
+): Promise<void> {
+  await s.pipeline.transact(() =>
+    s.pipeline.apply(
+      ownEvent(s.pipeline, { event_type: eventType, level: 'INFO', outcome: 'success', metadata }),
+    ),
+  );
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<Running> {
+  const store = openStore(config.dbPath);
+  const migrations = applyMigrations(store);
+  const s = createServices(config, logger, store);
+  if (migrations.length > 0) {
+    await recordSystem(s, 'database_migration_run', { applied: migrations.length, migrations });
+  }
+  await recordSystem(s, 'application_startup', {
+    version: '0.1.0',
+    demo: config.demo,
+    node: process.version,
+  });
+  if (config.demo) {
+    const seeded = await seedDemo(s.pipeline);
+    if (seeded > 0) logger.info({ event_type: 'demo_seeded', message: `seeded ${seeded} demo events` });
+  }
+
+  const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
+  delivery?.start();
+
+  const app = createApp(s);
+  const server: ServerType = await new Promise((resolve) => {
+    const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+
+  let stopping: Promise<void> | null = null;
+  const stop = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });
+      delivery?.stop();
+      // Stop accepting connections, finish what was acknowledged, then close the store cleanly.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      const forceAfter = setTimeout(() => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, 5000);
+      forceAfter.unref();
+      await closed;
+      await s.commit.drain();
+      await recordSystem(s, 'application_shutdown', { reason });
+      await s.commit.drain();
+      s.commit.close();
+      s.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      s.store.sqlite.close();
+    })();
+    return stopping;
+  };
+  return { services: s, url, stop };
+}

@@ -1,0 +1,64 @@
+// Everything the server and the CLI work with, built once from the configuration.
+import { AuditLog } from './audit/writer.js';
+import { Bus } from './bus.js';
+import type { Config } from './config.js';
+import { DeviceTracker } from './derive/devices.js';
+import { SessionTracker } from './derive/sessions.js';
+import { Pipeline } from './ingest/pipeline.js';
+import type { Logger } from './log.js';
+import { Metrics } from './metrics.js';
+import { KeyRing } from './security/keys.js';
+import { openStore, type Store } from './store/db.js';
+import { GroupCommit } from './store/group-commit.js';
+import { Outbox } from './webhooks/outbox.js';
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  log: AuditLog;
+  sessions: SessionTracker;
+  devices: DeviceTracker;
+  commit: GroupCommit;
+  bus: Bus;
+  pipeline: Pipeline;
+  keys: KeyRing;
+  outbox: Outbox;
+  metrics: Metrics;
+}
+
+/** Builds the services over an open, migrated store. */
+export function createServices(
+  config: Config,
+  logger: Logger,
+  store: Store = openStore(config.dbPath),
+): Services {
+  const log = new AuditLog(store.sqlite);
+  const commit = new GroupCommit(store.sqlite, { onRollback: () => log.resync() });
+  const sessions = new SessionTracker(store.sqlite);
+  const devices = new DeviceTracker(store.sqlite);
+  const bus = new Bus();
+  const pipeline = new Pipeline({
+    log,
+    sessions,
+    devices,
+    commit,
+    bus,
+    pepper: config.pepper,
+    webhookSecret: config.webhook?.secret ?? null,
+  });
+  return {
+    config,
+    logger,
+    store,
+    log,
+    sessions,
+    devices,
+    commit,
+    bus,
+    pipeline,
+    keys: new KeyRing(store.sqlite, config.ingestKeys),
+    outbox: new Outbox(store.sqlite, config.webhook !== null),
+    metrics: new Metrics(),
+  };
+}

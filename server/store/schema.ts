@@ -1,0 +1,181 @@
+// The whole store schema, in one place. drizzle-kit generates the migrations in ./migrations from it;
+// the append-only triggers live in a hand-written migration beside them.
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** The audit log. Append-only; each row is chained to the one before by `hash`. Holds no personal data. */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey(),
+    id: text('id').notNull(),
+    ts: integer('ts').notNull(), // event time, ms since epoch
+    receivedAt: integer('received_at').notNull(),
+    eventType: text('event_type').notNull(),
+    level: text('level').notNull(),
+    outcome: text('outcome'),
+    subject: text('subject'), // pseudonym from `subjects`, never the user id
+    sessionRef: text('session_ref'), // HMAC of the host session id
+    requestId: text('request_id'),
+    resourceType: text('resource_type'),
+    resourceId: text('resource_id'),
+    action: text('action'),
+    metadata: text('metadata'), // JSON, redacted, personal values replaced by placeholders
+    piiCommit: text('pii_commit'), // SHA-256(salt ‖ personal data), or null when there was none
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_id').on(t.id),
+    index('events_subject_ts').on(t.subject, t.ts, t.seq),
+    index('events_session').on(t.sessionRef),
+    index('events_type_ts').on(t.eventType, t.ts),
+  ],
+);
+
+/** Personal data of each event, kept beside the chain so that erasure can delete it. */
+export const personalData = sqliteTable(
+  'personal_data',
+  {
+    seq: integer('seq').primaryKey(), // = events.seq
+    subject: text('subject'),
+    salt: blob('salt', { mode: 'buffer' }).notNull(),
+    userId: text('user_id'),
+    ip: text('ip'),
+    ipKey: blob('ip_key', { mode: 'buffer' }), // 16-byte IPv6 form, for range queries
+    ipNet: text('ip_net'), // masked /24 or /48
+    userAgent: text('user_agent'),
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    values: text('values'), // JSON: personal values lifted out of metadata, by path
+  },
+  (t) => [index('personal_subject').on(t.subject), index('personal_ip').on(t.ipKey)],
+);
+
+/** user id ↔ pseudonym. Deleting a row is what makes a user's events unlinkable. */
+export const subjects = sqliteTable('subjects', {
+  userId: text('user_id').primaryKey(),
+  pseudonym: text('pseudonym').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(), // public id, shown to the user
+    ref: text('ref').notNull().unique(), // HMAC of the host session id
+    hostTag: text('host_tag'), // HMAC under the webhook secret, so the host can match webhooks to its sessions
+    subject: text('subject').notNull(),
+    status: text('status').notNull(), // active | revoked | expired | ended
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    ipNet: text('ip_net'),
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    deviceId: text('device_id'),
+    endedAt: integer('ended_at'),
+    revokedBy: text('revoked_by'),
+  },
+  (t) => [index('sessions_subject').on(t.subject, t.status)],
+);
+
+export const devices = sqliteTable(
+  'devices',
+  {
+    id: text('id').primaryKey(),
+    subject: text('subject').notNull(),
+    fingerprint: text('fingerprint').notNull(), // browser family | OS | device type
+    browser: text('browser'),
+    os: text('os'),
+    deviceType: text('device_type'),
+    firstSeen: integer('first_seen').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    ipNet: text('ip_net'),
+  },
+  (t) => [uniqueIndex('devices_subject_fp').on(t.subject, t.fingerprint)],
+);
+
+export const ingestKeys = sqliteTable('ingest_keys', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  scope: text('scope').notNull(), // ingest | admin
+  hash: text('hash').notNull().unique(), // SHA-256 of the key; the key itself is never stored
+  createdAt: integer('created_at').notNull(),
+  revokedAt: integer('revoked_at'),
+});
+
+/** Durable webhook outbox: a message stays until the host acknowledged it. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(), // webhook-id, the same on every retry
+    type: text('type').notNull(),
+    subject: text('subject'),
+    payload: text('payload').notNull(),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_due').on(t.deliveredAt, t.nextAttemptAt)],
+);
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    subject: text('subject'),
+    rule: text('rule').notNull(),
+    severity: text('severity').notNull(),
+    status: text('status').notNull(), // open | acknowledged | resolved
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    summary: text('summary').notNull(),
+    eventIds: text('event_ids').notNull(), // JSON array
+    dedupeKey: text('dedupe_key').notNull(),
+  },
+  (t) => [
+    index('alerts_subject').on(t.subject, t.status),
+    index('alerts_dedupe').on(t.dedupeKey, t.createdAt),
+  ],
+);
+
+export const erasureRequests = sqliteTable(
+  'erasure_requests',
+  {
+    id: text('id').primaryKey(),
+    subject: text('subject').notNull(),
+    status: text('status').notNull(), // pending | cancelled | completed
+    requestedAt: integer('requested_at').notNull(),
+    scheduledFor: integer('scheduled_for').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    completedAt: integer('completed_at'),
+  },
+  (t) => [index('erasure_subject').on(t.subject), index('erasure_due').on(t.status, t.scheduledFor)],
+);
+
+export const legalHolds = sqliteTable('legal_holds', {
+  subject: text('subject').primaryKey(),
+  reason: text('reason').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Audit rows at or below `throughSeq` may be pruned; `hash` anchors what remains. */
+export const retentionCheckpoints = sqliteTable('retention_checkpoints', {
+  id: integer('id').primaryKey(),
+  throughSeq: integer('through_seq').notNull(),
+  hash: text('hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Signed chain heads (Ed25519). */
+export const checkpoints = sqliteTable('checkpoints', {
+  id: integer('id').primaryKey(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+  signedAt: integer('signed_at').notNull(),
+  keyId: text('key_id').notNull(),
+  signature: text('signature').notNull(),
+});

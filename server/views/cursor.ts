@@ -1,0 +1,18 @@
+// Opaque cursors: the position (time, seq) of the last item served, base64url-encoded.
+
+export interface Position {
+  ts: number;
+  seq: number;
+}
+
+export function encodeCursor(p: Position): string {
+  return Buffer.from(`${p.ts}.${p.seq}`).toString('base64url');
+}
+
+/** The position, or null when the cursor was not made by us. */
+export function decodeCursor(cursor: string): Position | null {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const match = /^(-?\d{1,16})\.(\d{1,16})$/.exec(text);
+  if (!match) return null;
+  return { ts: Number(match[1]), seq: Number(match[2]) };
+}

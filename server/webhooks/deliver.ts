@@ -1,0 +1,86 @@
+// Delivers outbox messages, signed per Standard Webhooks; retries with exponential backoff and jitter.
+// The same webhook-id goes out on every attempt, so receivers can deduplicate.
+import { Webhook } from 'standardwebhooks';
+import type { Logger } from '../log.js';
+import type { Outbox } from './outbox.js';
+
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+
+export function backoffMs(attempts: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 20));
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+export class WebhookDelivery {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly signer: Webhook;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly target: { url: string; secret: string },
+    private readonly logger: Logger,
+    private readonly intervalMs = 500,
+  ) {
+    this.signer = new Webhook(target.secret);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Sends what is due; one pass at a time. */
+  async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const msg of this.outbox.dueMessages(Date.now(), 20)) {
+        await this.send(msg.id, msg.payload, msg.attempts);
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async send(id: string, payload: string, attempts: number): Promise<void> {
+    const timestamp = new Date();
+    const signature = this.signer.sign(id, timestamp, payload);
+    try {
+      const res = await fetch(this.target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body: payload,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.ok) {
+        this.outbox.delivered(id, Date.now());
+        return;
+      }
+      this.retryLater(id, attempts, `HTTP ${res.status}`);
+    } catch (error) {
+      this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private retryLater(id: string, attempts: number, reason: string): void {
+    const delay = backoffMs(attempts);
+    this.outbox.failed(id, Date.now() + delay, reason);
+    this.logger.warning({
+      event_type: 'webhook_delivery_failed',
+      message: reason,
+      webhook_id: id,
+      retry_in_ms: delay,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+// Shapes of what the HTTP API returns. Plain types, so the widget imports them with `import type`
+// and pulls no validation code into the browser bundle.
+import type { EventType, Level, Outcome } from './catalog.js';
+
+export type DeviceType =
+  | 'desktop'
+  | 'mobile'
+  | 'tablet'
+  | 'console'
+  | 'smarttv'
+  | 'wearable'
+  | 'embedded'
+  | 'bot';
+
+/** What the server made of a user agent; parsed on the server only. */
+export interface DeviceInfo {
+  browser: string | null;
+  os: string | null;
+  type: DeviceType | null;
+}
+
+export interface ActivityItem {
+  id: string;
+  timestamp: string;
+  event_type: EventType;
+  level: Level;
+  outcome: Outcome | null;
+  device: DeviceInfo | null;
+  /** Masked: `203.0.113.xxx` or `2001:db8:85a3::/48`. */
+  ip: string | null;
+  /** True when the event belongs to the session of the token that asked. */
+  current: boolean;
+  /** Public id of the session the event belongs to, if any. */
+  session: string | null;
+  /** Redacted and masked metadata; personal values of an erased user read `[erased]`. */
+  metadata: Record<string, unknown> | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass as `cursor` for the next page. Null on the last page. */
+  next_cursor: string | null;
+}
+
+export type SessionStatus = 'active' | 'revoked' | 'expired' | 'ended';
+
+export interface SessionView {
+  id: string;
+  status: SessionStatus;
+  created_at: string;
+  last_seen_at: string;
+  device: DeviceInfo | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export interface DeviceView {
+  id: string;
+  device: DeviceInfo;
+  first_seen: string;
+  last_seen: string;
+  ip: string | null;
+  sessions: number;
+}
+
+export type ErasureState = 'none' | 'pending' | 'cancelled' | 'completed';
+
+export interface ErasureView {
+  status: ErasureState;
+  requested_at: string | null;
+  /** When a pending request will be carried out. */
+  scheduled_for: string | null;
+  completed_at: string | null;
+}
+
+export type AlertSeverity = 'notice' | 'low' | 'medium' | 'high' | 'critical';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface AlertView {
+  id: string;
+  rule: string;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  created_at: string;
+  summary: string;
+  event_ids: string[];
+}
+
+export interface RevokeResult {
+  revoked: number;
+}
+
+export interface ReportResult {
+  reported: true;
+  revoked_session: boolean;
+  advice: 'change_password';
+}
+
+/** Host API: `GET /v1/sessions/:host_session_id`. */
+export interface HostSessionStatus {
+  status: SessionStatus;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  ids: string[];
+  duplicate_ids: string[];
+}
+
+/** Messages on `GET /v1/me/stream` (server-sent events, `event:` names). */
+export type StreamMessage =
+  | { event: 'activity'; data: ActivityItem }
+  | { event: 'sessions'; data: { changed: string[] } }
+  | { event: 'alert'; data: AlertView }
+  | { event: 'ping'; data: Record<string, never> };
+
+export type TokenScope = 'user' | 'support';
+
+/** Claims of a widget token (HS256, `aud: "receipts"`, lifetime ≤ 15 minutes). */
+export interface WidgetTokenClaims {
+  sub: string;
+  sid?: string;
+  aud: 'receipts';
+  scope: TokenScope;
+  iat: number;
+  exp: number;
+}

@@ -1,0 +1,59 @@
+// Masking for everything that leaves through the user-facing API. Pure functions, shared by server and tests.
+import ipaddr from 'ipaddr.js';
+
+/** IPv4 keeps three octets (`203.0.113.xxx`); IPv6 keeps its /48; IPv4-mapped IPv6 is treated as IPv4. */
+export function maskIp(value: string): string | null {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(value);
+  } catch {
+    return null;
+  }
+  if (addr.kind() === 'ipv4') {
+    const o = (addr as ipaddr.IPv4).octets;
+    return `${o[0]}.${o[1]}.${o[2]}.xxx`;
+  }
+  const parts = (addr as ipaddr.IPv6).parts.slice(0, 3);
+  const prefix = new ipaddr.IPv6([...parts, 0, 0, 0, 0, 0]).toString();
+  return `${prefix}/48`;
+}
+
+/** The network an address belongs to (/24 or /48), for comparing where sign-ins come from. */
+export function networkOf(value: string): string | null {
+  return maskIp(value);
+}
+
+/** Canonical text form of an IP (IPv4-mapped IPv6 becomes IPv4), or null when it is not an IP. */
+export function normalizeIp(value: string): string | null {
+  try {
+    return ipaddr.process(value).toString();
+  } catch {
+    return null;
+  }
+}
+
+export function isIp(value: string): boolean {
+  return ipaddr.isValid(value);
+}
+
+/** `a***@example.com`; one- and two-letter local parts reveal nothing: `***@example.com`. */
+export function maskEmail(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return '***';
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  const shown = local.length > 2 ? local[0] : '';
+  return `${shown}***@${domain}`;
+}
+
+/** Card numbers keep their last four digits. */
+export function maskCard(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  return `**** ${digits.slice(-4)}`;
+}
+
+/** Phone numbers keep their last two digits. */
+export function maskPhone(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  return `***${digits.slice(-2)}`;
+}

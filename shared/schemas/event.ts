@@ -1,0 +1,107 @@
+// The ingest contract as zod schemas: what `POST /v1/events` accepts. Server-side only (keeps zod out of the widget).
+import { z } from 'zod';
+import { isEventType, LEVELS, OUTCOMES } from '../catalog.js';
+import { isIp } from '../mask.js';
+
+export const MAX_BATCH = 1000;
+export const MAX_METADATA_DEPTH = 8;
+export const MAX_METADATA_KEYS = 200;
+export const MAX_METADATA_STRING = 4096;
+
+// Control characters corrupt logs and terminals; tab/newline are allowed only inside metadata text.
+const FIELD_CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+const field = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `longer than ${max} characters`)
+    .refine((s) => !FIELD_CONTROL.test(s), 'contains control characters');
+
+const ISO_TIMESTAMP = z.iso.datetime({ offset: true });
+const timestamp = z.string().superRefine((s, ctx) => {
+  if (!ISO_TIMESTAMP.safeParse(s).success) {
+    ctx.addIssue({ code: 'custom', message: 'not an ISO 8601 timestamp with a time zone' });
+  } else if (Date.parse(s) > Date.now() + 24 * 3600_000) {
+    ctx.addIssue({ code: 'custom', message: 'more than a day in the future' });
+  } else if (Date.parse(s) < 0) {
+    ctx.addIssue({ code: 'custom', message: 'before 1970' });
+  }
+});
+
+/** Checks a metadata tree's shape; returns problems with their paths below `metadata`. */
+function metadataProblems(value: unknown): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  let keys = 0;
+  const walk = (node: unknown, path: (string | number)[], depth: number): void => {
+    if (problems.length > 20) return;
+    if (typeof node === 'string') {
+      if (node.length > MAX_METADATA_STRING)
+        problems.push({ path, message: `longer than ${MAX_METADATA_STRING} characters` });
+      else if (TEXT_CONTROL.test(node)) problems.push({ path, message: 'contains control characters' });
+      return;
+    }
+    if (node === null || typeof node === 'number' || typeof node === 'boolean') return;
+    if (typeof node !== 'object') {
+      problems.push({ path, message: 'not a JSON value' });
+      return;
+    }
+    if (depth >= MAX_METADATA_DEPTH) {
+      problems.push({ path, message: `nested deeper than ${MAX_METADATA_DEPTH} levels` });
+      return;
+    }
+    const entries = Array.isArray(node) ? node.map((v, i) => [i, v] as const) : Object.entries(node);
+    for (const [k, v] of entries) {
+      if (++keys > MAX_METADATA_KEYS) {
+        problems.push({ path, message: `more than ${MAX_METADATA_KEYS} keys in all` });
+        return;
+      }
+      if (typeof k === 'string' && (k.length > 128 || FIELD_CONTROL.test(k))) {
+        problems.push({
+          path: [...path, k.slice(0, 32)],
+          message: 'key is too long or has control characters',
+        });
+        continue;
+      }
+      walk(v, [...path, k], depth + 1);
+    }
+  };
+  walk(value, [], 1);
+  return problems;
+}
+
+export const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  for (const p of metadataProblems(value)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+});
+
+export const eventSchema = z.strictObject({
+  id: field(128)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -')
+    .optional(),
+  timestamp: timestamp.optional(),
+  event_type: z.string().refine(isEventType, 'unknown event type (custom types must start with x_)'),
+  level: z.enum(LEVELS, { message: `must be one of ${LEVELS.join(', ')}` }).optional(),
+  user_id: field(256).optional(),
+  session_id: field(512).optional(),
+  ip_address: z.string().max(64, 'not an IP').refine(isIp, 'not an IP').optional(),
+  user_agent: field(1024).optional(),
+  request_id: field(128).optional(),
+  outcome: z.enum(OUTCOMES, { message: 'must be success or failure' }).optional(),
+  resource_type: field(128).optional(),
+  resource_id: field(256).optional(),
+  action: field(128).optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export type IngestEvent = z.infer<typeof eventSchema>;
+
+export const ingestBodySchema = z.union([
+  z.strictObject({
+    events: z
+      .array(z.unknown())
+      .min(1, 'must hold at least one event')
+      .max(MAX_BATCH, `more than ${MAX_BATCH} events in one batch`),
+  }),
+  z.record(z.string(), z.unknown()),
+]);
