@@ -106,7 +106,7 @@ export async function mintToken(
     .setAudience('receipts')
     .setIssuedAt()
     .setExpirationTime(`${opts.ttlSeconds ?? 600}s`)
-    .sign(new TextEncoder().encode(opts.widgetSecret));
+    .sign(new TextEncoder().encode(server.widgetSecret));
 }
 
 /** POSTs events with the server's ingest key. */
