@@ -25,8 +25,72 @@ export interface Config {
   trustProxy: string[];
   rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
   retention: { auditDays: number; activityDays: number | null; serverLogDays: number };
-  rules: { enabled: boolean };
+  rules: RulesConfig;
   bodyLimitBytes: number;
+}
+
+/** Alert rules: each on by default, thresholds adjustable through RECEIPTS_RULES_CONFIG (JSON). */
+export interface RulesConfig {
+  enabled: boolean;
+  failuresPerIp: { enabled: boolean; threshold: number; windowMinutes: number };
+  failuresPerAccount: { enabled: boolean; threshold: number; windowMinutes: number };
+  always: { enabled: boolean };
+  newDevice: { enabled: boolean; lookbackDays: number };
+  twoNetworks: { enabled: boolean; windowMinutes: number };
+  newNetworkExport: {
+    enabled: boolean;
+    windowMinutes: number;
+    lookbackDays: number;
+    credentialChangeHours: number;
+  };
+  /** An open alert with the same rule and key within this many minutes absorbs new hits instead of repeating. */
+  dedupeMinutes: number;
+}
+
+export const DEFAULT_RULES: RulesConfig = {
+  enabled: true,
+  failuresPerIp: { enabled: true, threshold: 5, windowMinutes: 10 },
+  failuresPerAccount: { enabled: true, threshold: 5, windowMinutes: 10 },
+  always: { enabled: true },
+  newDevice: { enabled: true, lookbackDays: 30 },
+  twoNetworks: { enabled: true, windowMinutes: 15 },
+  newNetworkExport: { enabled: true, windowMinutes: 10, lookbackDays: 30, credentialChangeHours: 24 },
+  dedupeMinutes: 60,
+};
+
+function rulesConfig(env: Env): RulesConfig {
+  const rules = structuredClone(DEFAULT_RULES);
+  rules.enabled = env.RECEIPTS_RULES !== 'off';
+  if (!env.RECEIPTS_RULES_CONFIG) return rules;
+  let overrides: unknown;
+  try {
+    overrides = JSON.parse(env.RECEIPTS_RULES_CONFIG);
+  } catch {
+    throw new ConfigError('RECEIPTS_RULES_CONFIG must be JSON', 'RECEIPTS_RULES_CONFIG');
+  }
+  if (!overrides || typeof overrides !== 'object') {
+    throw new ConfigError('RECEIPTS_RULES_CONFIG must be a JSON object', 'RECEIPTS_RULES_CONFIG');
+  }
+  const target = rules as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(overrides)) {
+    const current = target[name];
+    if (current === undefined)
+      throw new ConfigError(`RECEIPTS_RULES_CONFIG: unknown rule "${name}"`, 'RECEIPTS_RULES_CONFIG');
+    if (typeof current === 'object' && current !== null && typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        const field = (current as Record<string, unknown>)[k];
+        if (field === undefined || typeof field !== typeof v || (typeof v === 'number' && !(v >= 0))) {
+          throw new ConfigError(`RECEIPTS_RULES_CONFIG: bad value for ${name}.${k}`, 'RECEIPTS_RULES_CONFIG');
+        }
+        (current as Record<string, unknown>)[k] = v;
+      }
+    } else if (typeof current === typeof value) {
+      target[name] = value;
+    } else {
+      throw new ConfigError(`RECEIPTS_RULES_CONFIG: bad value for ${name}`, 'RECEIPTS_RULES_CONFIG');
+    }
+  }
+  return rules;
 }
 
 /** A configuration problem that stops start-up with one clear line. */
@@ -193,7 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
         : null,
       serverLogDays: int(env, 'RECEIPTS_RETENTION_LOG_DAYS', 30, 1, 3660),
     },
-    rules: { enabled: env.RECEIPTS_RULES !== 'off' },
+    rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
 }

@@ -7,6 +7,9 @@ import { SessionTracker } from './derive/sessions.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { alertRules } from './rules/engine.js';
+import { AlertRaiser } from './rules/raise.js';
+import { Windows } from './rules/windows.js';
 import { KeyRing } from './security/keys.js';
 import { openStore, type Store } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
@@ -24,6 +27,7 @@ export interface Services {
   pipeline: Pipeline;
   keys: KeyRing;
   outbox: Outbox;
+  windows: Windows;
   metrics: Metrics;
 }
 
@@ -47,6 +51,19 @@ export function createServices(
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,
   });
+  const outbox = new Outbox(store.sqlite, config.webhook !== null);
+  const windows = new Windows(store.sqlite);
+  if (config.rules.enabled) {
+    pipeline.use(
+      alertRules({
+        config: config.rules,
+        production: config.production,
+        pepper: config.pepper,
+        windows,
+        raiser: new AlertRaiser(store.sqlite, outbox, config.rules),
+      }),
+    );
+  }
   return {
     config,
     logger,
@@ -58,7 +75,8 @@ export function createServices(
     bus,
     pipeline,
     keys: new KeyRing(store.sqlite, config.ingestKeys),
-    outbox: new Outbox(store.sqlite, config.webhook !== null),
+    outbox,
+    windows,
     metrics: new Metrics(),
   };
 }

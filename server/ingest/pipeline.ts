@@ -35,6 +35,7 @@ export class Pipeline {
   private readonly derivers: Deriver[] = [];
   /** Subjects touched in the current transaction, announced once it commits. */
   private touched = new Map<string, { seq: number; sessions: Set<string> }>();
+  private alerts: { subject: string; id: string }[] = [];
 
   constructor(readonly deps: PipelineDeps) {}
 
@@ -120,6 +121,11 @@ export class Pipeline {
     this.touch(subject, 0, sessionId);
   }
 
+  /** Marks a new alert for the live stream. */
+  touchAlert(subject: string, id: string): void {
+    this.alerts.push({ subject, id });
+  }
+
   private touch(subject: string, seq: number, sessionId: string | null): void {
     let t = this.touched.get(subject);
     if (!t) {
@@ -131,6 +137,9 @@ export class Pipeline {
   }
 
   private announce(): void {
+    const alerts = this.alerts;
+    this.alerts = [];
+    for (const a of alerts) this.deps.bus.alert(a.subject, a.id);
     if (this.touched.size === 0) return;
     const touched = this.touched;
     this.touched = new Map();

@@ -179,3 +179,21 @@ export const checkpoints = sqliteTable('checkpoints', {
   keyId: text('key_id').notNull(),
   signature: text('signature').notNull(),
 });
+
+/**
+ * Small indexed windows the alert rules read instead of scanning the log: one row per sign-in,
+ * failure or credential change they care about. Keys are pseudonyms or keyed hashes, never raw IPs.
+ */
+export const ruleHits = sqliteTable(
+  'rule_hits',
+  {
+    id: integer('id').primaryKey(),
+    kind: text('kind').notNull(), // signin | failure_ip | failure_account | credential_change
+    key: text('key').notNull(),
+    ts: integer('ts').notNull(),
+    net: text('net'),
+    flag: integer('flag').notNull().default(0), // signin: 1 when from a network new to the account
+    eventId: text('event_id').notNull(),
+  },
+  (t) => [index('rule_hits_window').on(t.kind, t.key, t.ts)],
+);

@@ -1,0 +1,188 @@
+// Alert rules, evaluated as each event is appended. Each rule reads a small indexed window (rule_hits),
+// so the cost per event stays flat however large the log grows.
+import { createHmac } from 'node:crypto';
+import type { AlertSeverity } from '../../shared/api.js';
+import type { RulesConfig } from '../config.js';
+import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
+import type { AlertRaiser } from './raise.js';
+import type { Windows } from './windows.js';
+
+const MINUTE = 60_000;
+
+/** Events that always raise an alert, and how serious each is. */
+export const ALWAYS: ReadonlyMap<string, { severity: AlertSeverity; summary: string }> = new Map([
+  ['account_locked', { severity: 'high', summary: 'The account was locked' }],
+  ['mfa_disabled', { severity: 'high', summary: 'Two-factor authentication was turned off' }],
+  ['permission_granted', { severity: 'medium', summary: 'A permission was granted' }],
+  ['backup_failed', { severity: 'high', summary: 'A backup failed' }],
+  [
+    'dependency_vulnerability_detected',
+    { severity: 'high', summary: 'A vulnerable dependency was detected' },
+  ],
+  ['suspicious_pattern_detected', { severity: 'high', summary: 'A suspicious pattern was detected' }],
+  ['activity_reported', { severity: 'high', summary: 'Activity was reported as "this wasn\'t me"' }],
+  ['database_migration_run', { severity: 'low', summary: 'A database migration ran in production' }],
+]);
+
+const CREDENTIAL_FIELDS = new Set(['email', 'password', 'email_address', 'phone']);
+
+export interface RuleDeps {
+  config: RulesConfig;
+  production: boolean;
+  pepper: Buffer;
+  windows: Windows;
+  raiser: AlertRaiser;
+}
+
+export function alertRules(deps: RuleDeps): Deriver {
+  const { config, windows, raiser } = deps;
+  // Source addresses are keyed by an HMAC: the rules never keep a raw IP.
+  const ipKey = (ip: string) => `ip:${createHmac('sha256', deps.pepper).update(ip).digest('base64url')}`;
+
+  return function evaluateRules(applied: Applied, pipeline: Pipeline): void {
+    const e = applied.prepared.event;
+    const subject = applied.appended.subject;
+    const id = applied.appended.id;
+    const net = applied.prepared.ipNet;
+    const ip = e.personal?.ip ?? null;
+    const raise = (draft: Parameters<AlertRaiser['raise']>[1]) => raiser.raise(pipeline, draft);
+
+    const always = ALWAYS.get(e.eventType);
+    if (config.always.enabled && always && (e.eventType !== 'database_migration_run' || deps.production)) {
+      raise({
+        rule: e.eventType,
+        severity: always.severity,
+        subject,
+        userId: e.userId,
+        key: subject ?? e.eventType,
+        summary: always.summary,
+        eventIds: [id],
+      });
+    }
+
+    if (e.eventType === 'login_failure') {
+      const rule = config.failuresPerIp;
+      if (rule.enabled && ip) {
+        const key = ipKey(ip);
+        windows.add('failure_ip', key, e.ts, id, subject);
+        const hits = windows.between('failure_ip', key, e.ts - rule.windowMinutes * MINUTE, e.ts);
+        if (hits.length > rule.threshold) {
+          const accounts = new Set(hits.map((h) => h.net).filter(Boolean)).size;
+          raise({
+            rule: 'failures_per_ip',
+            severity: accounts > 1 ? 'high' : 'medium',
+            subject: null,
+            userId: null,
+            key,
+            summary: `${hits.length} failed sign-ins from ${net} within ${rule.windowMinutes} minutes, against ${accounts} account(s)`,
+            eventIds: hits.slice(-50).map((h) => h.event_id),
+            details: { network: net, accounts },
+          });
+        }
+      }
+      const perAccount = config.failuresPerAccount;
+      if (perAccount.enabled && subject) {
+        windows.add('failure_account', subject, e.ts, id, net);
+        const hits = windows.between(
+          'failure_account',
+          subject,
+          e.ts - perAccount.windowMinutes * MINUTE,
+          e.ts,
+        );
+        if (hits.length > perAccount.threshold) {
+          raise({
+            rule: 'failures_per_account',
+            severity: 'medium',
+            subject,
+            userId: e.userId,
+            key: subject,
+            summary: `${hits.length} failed sign-ins to this account within ${perAccount.windowMinutes} minutes`,
+            eventIds: hits.slice(-50).map((h) => h.event_id),
+          });
+        }
+      }
+      return;
+    }
+
+    if (!subject) return;
+
+    if (e.eventType === 'password_change') windows.add('credential_change', subject, e.ts, id);
+    if (e.eventType === 'profile_update') {
+      const field = (e.metadata as Record<string, unknown> | null)?.field;
+      if (typeof field === 'string' && CREDENTIAL_FIELDS.has(field))
+        windows.add('credential_change', subject, e.ts, id);
+    }
+
+    if (e.eventType === 'login_success' && e.outcome !== 'failure') {
+      const history = windows.hasHistory(subject, e.ts);
+      const lookback = config.newNetworkExport.lookbackDays * 1440 * MINUTE;
+      const newNetwork = net !== null && history && !windows.usedNetwork(subject, net, e.ts - lookback, e.ts);
+
+      // A device never seen, from a network the account does not use: worth a notice. A second device
+      // at home (a known network) is not.
+      if (config.newDevice.enabled && applied.newDevice && newNetwork && applied.prepared.device) {
+        const d = applied.prepared.device;
+        raise({
+          rule: 'new_device',
+          severity: 'notice',
+          subject,
+          userId: e.userId,
+          key: `${subject}:${applied.deviceId}`,
+          summary: `New sign-in from ${d.browser ?? 'a browser'} on ${d.os ?? 'an unknown system'} (${net})`,
+          eventIds: [id],
+          details: { device: d, network: net },
+        });
+      }
+
+      const two = config.twoNetworks;
+      if (two.enabled && net) {
+        const near = windows
+          .between('signin', subject, e.ts - two.windowMinutes * MINUTE, e.ts + two.windowMinutes * MINUTE)
+          .filter((h) => h.net !== null && h.net !== net);
+        if (near.length > 0) {
+          raise({
+            rule: 'two_networks',
+            severity: 'medium',
+            subject,
+            userId: e.userId,
+            key: subject,
+            summary: `Sign-ins from two different networks (${near[0]!.net} and ${net}) within ${two.windowMinutes} minutes`,
+            eventIds: [...near.map((h) => h.event_id), id],
+            details: { networks: [near[0]!.net, net] },
+          });
+        }
+      }
+      windows.add('signin', subject, e.ts, id, net, newNetwork ? 1 : 0);
+      return;
+    }
+
+    if (e.eventType === 'data_export' && config.newNetworkExport.enabled) {
+      const rule = config.newNetworkExport;
+      const signin = windows
+        .between('signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts)
+        .filter((h) => h.flag === 1)
+        .pop();
+      if (!signin) return;
+      const changes = windows.between(
+        'credential_change',
+        subject,
+        signin.ts - rule.credentialChangeHours * 60 * MINUTE,
+        e.ts,
+      );
+      const critical = changes.length > 0;
+      const minutes = Math.max(0, Math.round((e.ts - signin.ts) / 1000));
+      raise({
+        rule: 'new_network_export',
+        severity: critical ? 'critical' : 'high',
+        subject,
+        userId: e.userId,
+        key: `${subject}:${signin.event_id}`,
+        summary:
+          `Data exported ${minutes} seconds after a sign-in from a network this account had not used (${signin.net})` +
+          (critical ? ', shortly after the email or password changed' : ''),
+        eventIds: [...changes.map((c) => c.event_id), signin.event_id, id],
+        details: { network: signin.net, credential_changed: critical },
+      });
+    }
+  };
+}
