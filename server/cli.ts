@@ -12,6 +12,10 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   verify: () => import('./cli/verify.js'),
   keys: () => import('./cli/keys.js'),
   token: () => import('./cli/token.js'),
+  erase: () => import('./cli/erase.js'),
+  retention: () => import('./cli/retention.js'),
+  hold: () => import('./cli/hold.js'),
+  checkpoint: () => import('./cli/checkpoint.js'),
 };
 
 const USAGE = `Usage: receipts <command> [options]
@@ -21,6 +25,10 @@ Commands:
   verify       walk the audit chain and report the first bad row
   keys create  create an ingest or admin key
   token        mint a widget token for development
+  erase        erase a user (personal data goes, events stay)
+  retention    apply the retention policy now
+  hold         place or release a legal hold on a user
+  checkpoint   sign the chain head and print it
 
 Run "receipts <command> --help" for a command's options.`;
 

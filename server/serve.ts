@@ -4,10 +4,12 @@ import type { EventType } from '../shared/catalog.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
+import { signCheckpoint } from './domain/checkpoints.js';
 import { ownEvent } from './ingest/pipeline.js';
+import { startJobs } from './jobs.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { applyMigrations, openStore } from './store/db.js';
+import { applyMigrations, checkpointWal, openStore } from './store/db.js';
 import { WebhookDelivery } from './webhooks/deliver.js';
 
 export interface Running {
@@ -45,6 +47,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     if (seeded > 0) logger.info({ event_type: 'demo_seeded', message: `seeded ${seeded} demo events` });
   }
 
+  // Whatever an interrupted erasure left in the WAL is folded in and truncated before serving.
+  checkpointWal(s.store);
+  await signCheckpoint(s, 'startup');
+  const stopJobs = startJobs(s);
+
   const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
   delivery?.start();
 
@@ -61,6 +68,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stopping ??= (async () => {
       logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });
       delivery?.stop();
+      stopJobs();
       // Stop accepting connections, finish what was acknowledged, then close the store cleanly.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
@@ -71,6 +79,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await closed;
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
+      await signCheckpoint(s, 'shutdown');
       await s.commit.drain();
       s.commit.close();
       s.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -38,7 +38,10 @@ export function createServices(
   store: Store = openStore(config.dbPath),
 ): Services {
   const log = new AuditLog(store.sqlite);
-  const commit = new GroupCommit(store.sqlite, { onRollback: () => log.resync() });
+  const commit = new GroupCommit(store.sqlite, {
+    beforeGroup: () => log.syncWithStore(),
+    onRollback: () => log.resync(),
+  });
   const sessions = new SessionTracker(store.sqlite);
   const devices = new DeviceTracker(store.sqlite);
   const bus = new Bus();

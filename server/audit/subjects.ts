@@ -7,6 +7,7 @@ export class Subjects {
   private readonly find;
   private readonly insert;
   private readonly remove;
+  private readonly reverse;
 
   constructor(sqlite: Sqlite) {
     this.find = sqlite.prepare<[string], { pseudonym: string }>(
@@ -14,6 +15,9 @@ export class Subjects {
     );
     this.insert = sqlite.prepare('INSERT INTO subjects (user_id, pseudonym, created_at) VALUES (?, ?, ?)');
     this.remove = sqlite.prepare('DELETE FROM subjects WHERE user_id = ?');
+    this.reverse = sqlite.prepare<[string], { user_id: string }>(
+      'SELECT user_id FROM subjects WHERE pseudonym = ?',
+    );
   }
 
   /** The user's pseudonym, or null when the user has none (never seen, or erased). */
@@ -33,6 +37,11 @@ export class Subjects {
     this.insert.run(userId, pseudonym, Date.now());
     this.remember(userId, pseudonym);
     return pseudonym;
+  }
+
+  /** The user id behind a pseudonym, while the link exists. */
+  userIdOf(pseudonym: string): string | null {
+    return this.reverse.get(pseudonym)?.user_id ?? null;
   }
 
   /** Deletes the link; the pseudonym's events stay but no longer lead to the person. */

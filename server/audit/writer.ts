@@ -24,6 +24,8 @@ export interface NewEvent {
   level: string;
   outcome: string | null;
   userId: string | null;
+  /** For events about an erased user: their pseudonym, with no user id (and so no personal data). */
+  pseudonym?: string;
   sessionRef: string | null;
   requestId: string | null;
   resourceType: string | null;
@@ -53,6 +55,7 @@ export class AuditLog {
   private readonly insertPersonal;
   private readonly findId;
   private readonly readHead;
+  private dataVersion = -1;
 
   constructor(private readonly sqlite: Sqlite) {
     this.subjects = new Subjects(sqlite);
@@ -69,10 +72,23 @@ export class AuditLog {
     this.findId = sqlite.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?');
     this.readHead = sqlite.prepare<[], Head>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
     this.resync();
+    this.syncWithStore();
   }
 
   head(): Head {
     return { ...this.current };
+  }
+
+  /**
+   * Notices commits made by another connection (a CLI command such as `receipts erase` while the server
+   * runs) and re-reads what this process caches. `data_version` changes only for other connections' commits.
+   */
+  syncWithStore(): void {
+    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    if (version !== this.dataVersion) {
+      if (this.dataVersion !== -1) this.resync();
+      this.dataVersion = version;
+    }
   }
 
   /** Re-reads the head from the store: after a rolled-back transaction the in-memory head may be ahead. */
@@ -87,7 +103,7 @@ export class AuditLog {
 
   /** Appends one event. Must run inside a write transaction; the caller resyncs if it rolls back. */
   append(e: NewEvent): Appended {
-    const subject = e.userId ? this.subjects.ensure(e.userId) : null;
+    const subject = e.userId ? this.subjects.ensure(e.userId) : (e.pseudonym ?? null);
     const seq = this.current.seq + 1;
     const metadata =
       e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);

@@ -69,6 +69,7 @@ export function requireWidget(s: Services, scope: TokenScope): MiddlewareHandler
     const ref = claims.sid ? sessionRef(s.config.pepper, claims.sid) : null;
     // A token whose session was revoked stops working at once, not when it expires.
     if (ref && s.sessions.find(ref)?.status === 'revoked') return refuse('session revoked');
+    s.log.syncWithStore();
     c.set('widget', { claims, subject: s.log.subjects.lookup(claims.sub), sessionRef: ref });
     await next();
   };

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js';
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
-import { erasureStatus, requestErasure } from '../domain/erasure.js';
+import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeSessions } from '../domain/revoke.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
@@ -128,7 +128,19 @@ export function accountRoutes(
 
   app.post('/erasure', async (c) => {
     const a = account(c);
-    return c.json(await requestErasure(s, a.userId, a.actor), 202);
+    try {
+      return c.json(await requestErasure(s, a.userId, a.actor), 202);
+    } catch (error) {
+      if (error instanceof ErasureRefused) throw new ApiError(409, 'legal_hold', error.message);
+      throw error;
+    }
+  });
+
+  app.delete('/erasure', async (c) => {
+    const a = account(c);
+    if (!(await cancelErasure(s, a.userId, a.actor)))
+      throw new ApiError(404, 'not_found', 'No pending erasure request.');
+    return c.json(erasureStatus(s, a.subject));
   });
 
   app.get('/alerts', (c) => {
@@ -207,10 +219,21 @@ export function accountRoutes(
                 }),
             })
           : () => undefined;
-        stream.onAbort(unwatch);
+        // The wait between pings ends when the client leaves: a pending timer would keep a stopping server alive.
+        let wake = () => undefined as void;
+        stream.onAbort(() => {
+          unwatch();
+          wake();
+        });
         await stream.writeSSE({ event: 'ping', data: '{}' });
         while (!stream.aborted && !stream.closed) {
-          await stream.sleep(15_000);
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 15_000);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
           if (!stream.aborted) queue(() => stream.writeSSE({ event: 'ping', data: '{}' }));
         }
         unwatch();

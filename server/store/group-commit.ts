@@ -9,6 +9,8 @@ interface Job {
 }
 
 export interface GroupCommitHooks {
+  /** Called before each group: in-memory state catches up with commits made elsewhere. */
+  beforeGroup: () => void;
   /** Called when a job or the whole transaction rolled back: in-memory state must follow the store. */
   onRollback: () => void;
 }
@@ -58,6 +60,7 @@ export class GroupCommit {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.sqlite.transaction(() => {
+        this.hooks.beforeGroup();
         for (const job of jobs) {
           try {
             outcomes.push({ ok: true, value: this.sqlite.transaction(job.work)() });

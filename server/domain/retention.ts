@@ -1,0 +1,119 @@
+// Retention per log type. Audit events past their retention are pruned only as a prefix of the chain,
+// through a retention checkpoint that records the hash at the boundary, so what remains still verifies.
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Services } from '../services.js';
+import { checkpointWal } from '../store/db.js';
+import { signCheckpoint } from './checkpoints.js';
+
+const DAY = 86_400_000;
+
+export interface RetentionPlan {
+  /** Audit events up to and including this seq go (0: none). */
+  throughSeq: number;
+  auditEvents: number;
+  /** Events whose personal details (IP, user agent) expire while the event stays. */
+  activityDetails: number;
+  /** Rule windows older than any rule looks back. */
+  ruleHits: number;
+  serverLogFiles: string[];
+  /** Why the prefix stops where it does, when a hold stops it. */
+  heldBy: string | null;
+}
+
+export function planRetention(
+  s: Services,
+  now = Date.now(),
+  logDir = process.env.RECEIPTS_LOG_DIR,
+): RetentionPlan {
+  const db = s.store.sqlite;
+  const { retention } = s.config;
+  const cutoff = now - retention.auditDays * DAY;
+  // The prefix ends before the first event that is still young enough, or that belongs to a held account.
+  const stop = db
+    .prepare<[number], { seq: number | null; held: number }>(
+      `SELECT MIN(seq) AS seq, MAX(subject IN (SELECT subject FROM legal_holds)) AS held FROM (
+         SELECT seq, subject FROM events
+         WHERE ts >= ? OR subject IN (SELECT subject FROM legal_holds)
+         ORDER BY seq LIMIT 1)`,
+    )
+    .get(cutoff);
+  const anchor = db
+    .prepare<[], { seq: number | null }>('SELECT MAX(through_seq) AS seq FROM retention_checkpoints')
+    .get()?.seq;
+  const head = s.log.head().seq;
+  const throughSeq = Math.max(anchor ?? 0, (stop?.seq ?? head + 1) - 1);
+  const auditEvents = (
+    db.prepare('SELECT COUNT(*) AS n FROM events WHERE seq <= ?').get(throughSeq) as { n: number }
+  ).n;
+  const activityDetails =
+    retention.activityDays === null
+      ? 0
+      : (
+          db
+            .prepare(
+              'SELECT COUNT(*) AS n FROM personal_data p JOIN events e ON e.seq = p.seq WHERE e.ts < ? AND e.seq > ? AND (p.subject IS NULL OR p.subject NOT IN (SELECT subject FROM legal_holds))',
+            )
+            .get(now - retention.activityDays * DAY, throughSeq) as { n: number }
+        ).n;
+  const ruleHits = (
+    db.prepare('SELECT COUNT(*) AS n FROM rule_hits WHERE ts < ?').get(now - 31 * DAY) as { n: number }
+  ).n;
+  const serverLogFiles = logDir ? expiredLogFiles(logDir, now - retention.serverLogDays * DAY) : [];
+  return {
+    throughSeq: auditEvents > 0 ? throughSeq : 0,
+    auditEvents,
+    activityDetails,
+    ruleHits,
+    serverLogFiles,
+    heldBy: stop?.held ? 'a legal hold' : null,
+  };
+}
+
+function expiredLogFiles(dir: string, before: number): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /^receipts-\d{4}-\d{2}-\d{2}\.jsonl$/.test(f))
+      .filter((f) => Date.parse(f.slice(9, 19)) + DAY <= before)
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+export async function applyRetention(s: Services, now = Date.now()): Promise<RetentionPlan> {
+  const plan = planRetention(s, now);
+  const { retention } = s.config;
+  await s.pipeline.transact(() => {
+    const db = s.store.sqlite;
+    if (plan.auditEvents > 0) {
+      const boundary = db
+        .prepare<[number], { hash: string }>('SELECT hash FROM events WHERE seq = ?')
+        .get(plan.throughSeq);
+      if (boundary) {
+        db.prepare('INSERT INTO retention_checkpoints (through_seq, hash, created_at) VALUES (?, ?, ?)').run(
+          plan.throughSeq,
+          boundary.hash,
+          now,
+        );
+      }
+      db.prepare('DELETE FROM personal_data WHERE seq <= ?').run(plan.throughSeq);
+      db.prepare('DELETE FROM events WHERE seq <= ?').run(plan.throughSeq);
+    }
+    if (retention.activityDays !== null && plan.activityDetails > 0) {
+      db.prepare(
+        'DELETE FROM personal_data WHERE seq IN (SELECT p.seq FROM personal_data p JOIN events e ON e.seq = p.seq WHERE e.ts < ? AND (p.subject IS NULL OR p.subject NOT IN (SELECT subject FROM legal_holds)))',
+      ).run(now - retention.activityDays * DAY);
+    }
+    s.windows.pruneBefore(now - 31 * DAY);
+  });
+  for (const file of plan.serverLogFiles) rmSync(file, { force: true });
+  if (plan.auditEvents > 0 || plan.activityDetails > 0) checkpointWal(s.store);
+  await signCheckpoint(s, 'retention');
+  s.logger.info({
+    event_type: 'retention_applied',
+    message: `pruned ${plan.auditEvents} audit events, ${plan.activityDetails} activity details`,
+    ...plan,
+  });
+  return plan;
+}
