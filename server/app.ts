@@ -12,6 +12,7 @@ import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
 import { accountRoutes } from './routes/account.js';
+import { adminRoutes } from './routes/admin.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/host.js';
@@ -112,6 +113,14 @@ export function createApp(s: Services, options: { widgetDir?: string } = {}) {
   );
   app.use('/v1/support/*', corsForWidget, byIp, smallBody, requireWidget(s, 'support'), byUser);
   app.route('/v1/support', supportRoutes(s));
+
+  // Investigators: admin keys only, every call on the record.
+  app.use(
+    '/v1/admin/*',
+    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'payload_too_large'), 413) }),
+  );
+  app.use('/v1/admin/*', requireKey(s, 'admin'));
+  app.route('/v1/admin', adminRoutes(s));
 
   if (config.demo) app.route('/', demoRoutes(s));
 

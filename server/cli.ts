@@ -16,6 +16,8 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   retention: () => import('./cli/retention.js'),
   hold: () => import('./cli/hold.js'),
   checkpoint: () => import('./cli/checkpoint.js'),
+  export: () => import('./cli/export.js'),
+  'verify-export': () => import('./cli/verify-export.js'),
 };
 
 const USAGE = `Usage: receipts <command> [options]
@@ -29,6 +31,8 @@ Commands:
   retention    apply the retention policy now
   hold         place or release a legal hold on a user
   checkpoint   sign the chain head and print it
+  export       write an evidence export for a user or an IP
+  verify-export  check an evidence export without the store
 
 Run "receipts <command> --help" for a command's options.`;
 

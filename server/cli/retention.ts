@@ -24,13 +24,13 @@ export async function run(argv: string[]): Promise<number> {
     const plan = values['dry-run'] ? planRetention(s) : await applyRetention(s);
     const verb = values['dry-run'] ? 'would remove' : 'removed';
     process.stdout.write(
-      [
+      `${[
         `audit events: ${verb} ${plan.auditEvents}${plan.throughSeq ? ` (through seq ${plan.throughSeq})` : ''}`,
         `activity details: ${verb} ${plan.activityDetails}`,
         `rule windows: ${verb} ${plan.ruleHits}`,
         `server log files: ${verb} ${plan.serverLogFiles.length}`,
         ...(plan.heldBy ? [`audit pruning stops at events kept by ${plan.heldBy}`] : []),
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return 0;
   } finally {

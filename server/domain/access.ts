@@ -1,0 +1,30 @@
+// The chain of custody: every look at someone's records by staff is itself an audit event.
+import { ownEvent } from '../ingest/pipeline.js';
+import type { Services } from '../services.js';
+
+export interface Access {
+  /** Who looked: `admin:<key name>`, `operator:cli`. */
+  who: string;
+  reason: string;
+  action: 'investigate' | 'export' | 'checkpoint';
+  query: { user_id?: string; ip?: string; cidr?: string; from?: string; to?: string };
+}
+
+/** Records `log_accessed`. The account looked at sees it in their own activity. */
+export async function recordAccess(s: Services, a: Access): Promise<void> {
+  const { user_id, ip, ...rest } = a.query;
+  await s.pipeline.transact(() =>
+    s.pipeline.apply(
+      ownEvent(s.pipeline, {
+        event_type: 'log_accessed',
+        level: 'INFO',
+        outcome: 'success',
+        ...(user_id ? { user_id } : {}),
+        resource_type: 'audit_log',
+        action: a.action,
+        // A queried IP is personal data: under `ip` it is kept beside the chain, not in it.
+        metadata: { accessed_by: a.who, reason: a.reason, ...rest, ...(ip ? { ip } : {}) },
+      }),
+    ),
+  );
+}

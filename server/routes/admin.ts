@@ -1,0 +1,86 @@
+// Admin API (keys with the admin scope): investigation with full IPs, evidence exports, checkpoints.
+// Every call needs X-Access-Reason and is recorded as `log_accessed`.
+import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { adminEventsQuerySchema } from '../../shared/schemas/me.js';
+import { latestCheckpoint } from '../audit/checkpoint.js';
+import { recordAccess } from '../domain/access.js';
+import { buildEvidence } from '../domain/evidence.js';
+import { BadQuery, investigate } from '../domain/investigate.js';
+import { ApiError } from '../http/errors.js';
+import { parseBody, parseQuery } from '../http/validate.js';
+import type { Services } from '../services.js';
+
+const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
+const exportBodySchema = z
+  .strictObject({
+    user_id: z.string().min(1).max(256).optional(),
+    ip: z.string().max(64).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+  })
+  .refine((b) => Boolean(b.user_id) !== Boolean(b.ip), {
+    message: 'exactly one of user_id or ip is required',
+  });
+
+function requireReason(): MiddlewareHandler {
+  return async function accessReason(c, next) {
+    const reason = c.req.header('x-access-reason')?.trim();
+    if (!reason || reason.length < 3 || reason.length > 500 || /[\u0000-\u001f\u007f]/.test(reason)) {
+      throw new ApiError(
+        400,
+        'reason_required',
+        'X-Access-Reason is required: why you are looking (a case or ticket).',
+      );
+    }
+    c.set('supportReason', reason);
+    await next();
+  };
+}
+
+export function adminRoutes(s: Services) {
+  const app = new Hono();
+  app.use('*', requireReason());
+  const who = (name: string) => `admin:${name}`;
+
+  app.get('/events', async (c) => {
+    const q = parseQuery(c, adminEventsQuerySchema);
+    try {
+      const page = investigate(s, q);
+      await recordAccess(s, {
+        who: who(c.get('key').name),
+        reason: c.get('supportReason'),
+        action: 'investigate',
+        query: { user_id: q.user_id, ip: q.ip, cidr: q.cidr, from: q.from, to: q.to },
+      });
+      return c.json(page);
+    } catch (error) {
+      if (error instanceof BadQuery) throw new ApiError(400, 'invalid_request', error.message);
+      throw error;
+    }
+  });
+
+  app.post('/exports', async (c) => {
+    const body = await parseBody(c, exportBodySchema);
+    await recordAccess(s, {
+      who: who(c.get('key').name),
+      reason: c.get('supportReason'),
+      action: 'export',
+      query: body,
+    });
+    try {
+      return c.json({ files: await buildEvidence(s, body) }, 201);
+    } catch (error) {
+      if (error instanceof BadQuery) throw new ApiError(400, 'invalid_request', error.message);
+      throw error;
+    }
+  });
+
+  app.get('/checkpoints/latest', (c) => {
+    const checkpoint = latestCheckpoint(s.store.sqlite);
+    if (!checkpoint) throw new ApiError(404, 'not_found', 'No checkpoint has been signed yet.');
+    return c.json(checkpoint);
+  });
+  return app;
+}
