@@ -1,7 +1,7 @@
 // `receipts retention [--dry-run]`: applies the retention policy now.
 import { parseArgs } from 'node:util';
 import { applyRetention, planRetention } from '../domain/retention.js';
-import { closeServices, openServices } from './open.js';
+import { CliError, closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts retention [--dry-run]
 
@@ -15,13 +15,21 @@ Applies the retention policy (the server also runs it daily):
                  RECEIPTS_LOG_DIR
 Accounts under a legal hold keep everything.
 
-  --dry-run  print what would be removed, change nothing`;
+  --dry-run   print what would be removed, change nothing
+  --as-of T   apply the policy as it will stand at time T (ISO 8601), e.g. to
+              see ahead what a deadline will remove; T may not be in the past`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'dry-run': { type: 'boolean' }, 'as-of': { type: 'string' } },
+  });
+  const asOf = values['as-of'] ? Date.parse(values['as-of']) : Date.now();
+  if (Number.isNaN(asOf)) throw new CliError(`--as-of: not a time: ${values['as-of']}`);
+  if (asOf < Date.now() - 60_000) throw new CliError('--as-of may not be in the past');
   const s = openServices();
   try {
-    const plan = values['dry-run'] ? planRetention(s) : await applyRetention(s);
+    const plan = values['dry-run'] ? planRetention(s, asOf) : await applyRetention(s, asOf);
     const verb = values['dry-run'] ? 'would remove' : 'removed';
     process.stdout.write(
       `${[
