@@ -7,6 +7,7 @@ export { ReceiptsError, type ReceiptsErrorCode } from './errors.js';
 export { uuidv7 } from './event-id.js';
 export type { ReceiptsEvent } from './event-types.js';
 export { type FetchLike, MAX_BATCH_SIZE, type ReceiptsClientOptions } from './options.js';
+export { sessionTag } from './session-tag.js';
 export {
   type ReceiptsWebhookEvent,
   verifyWebhook,

@@ -4,7 +4,7 @@ import { ReceiptsError } from './errors.js';
 
 export { WebhookVerificationError };
 
-export type WebhookEventType = 'session.revoked' | 'alert.raised' | 'erasure.completed';
+export type WebhookEventType = 'session.revoked' | 'alert.raised' | 'erasure.completed' | 'checkpoint.signed';
 
 /** A verified webhook message. New types may be added, so switch on `type` with a default branch. */
 export interface ReceiptsWebhookEvent {
