@@ -15,6 +15,8 @@ export interface Config {
   production: boolean;
   demo: boolean;
   logLevel: LogLevel;
+  /** Where the server's log is also kept as daily files (RECEIPTS_LOG_DIR), or null for stdout only. */
+  logDir: string | null;
   widgetSecret: Uint8Array;
   ingestKeys: string[];
   allowedOrigins: string[];
@@ -237,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     demo,
     logLevel,
+    logDir: env.RECEIPTS_LOG_DIR ? resolve(env.RECEIPTS_LOG_DIR) : null,
     widgetSecret: new TextEncoder().encode(widgetSecret),
     ingestKeys,
     allowedOrigins: list(env.RECEIPTS_ALLOWED_ORIGINS),

@@ -1,4 +1,6 @@
 // The server's own logs: JSON lines in the same field vocabulary as events, redacted before they are written.
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import type { LogLevel } from './config.js';
 import { looksSecret, REDACTED, redactTree } from './ingest/redact.js';
 
@@ -42,5 +44,25 @@ export function createLogger(
     warning: (f) => emit('warning', f),
     error: (f) => emit('error', f),
     critical: (f) => emit('critical', f),
+  };
+}
+
+/**
+ * Also keeps the log in daily files (`receipts-YYYY-MM-DD.jsonl` in `dir`), so retention can remove
+ * files older than RECEIPTS_RETENTION_LOG_DAYS. Returns a writer that sends each line to both.
+ */
+export function withDailyFiles(dir: string, next: (line: string) => void): (line: string) => void {
+  mkdirSync(dir, { recursive: true });
+  let day = '';
+  let stream: WriteStream | null = null;
+  return (line) => {
+    next(line);
+    const today = new Date().toISOString().slice(0, 10);
+    if (today !== day) {
+      stream?.end();
+      day = today;
+      stream = createWriteStream(join(dir, `receipts-${day}.jsonl`), { flags: 'a', mode: 0o640 });
+    }
+    stream!.write(line);
   };
 }

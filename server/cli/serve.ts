@@ -1,6 +1,6 @@
 // `receipts serve`: what `npm start` runs.
 import { ConfigError, loadConfig } from '../config.js';
-import { createLogger } from '../log.js';
+import { createLogger, withDailyFiles } from '../log.js';
 import { startServer } from '../serve.js';
 
 export const help = `Usage: receipts serve
@@ -26,7 +26,11 @@ export async function run(): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const stdout = (line: string) => process.stdout.write(line);
+  const logger = createLogger(
+    config.logLevel,
+    config.logDir ? withDailyFiles(config.logDir, stdout) : stdout,
+  );
   const running = await startServer(config, logger);
   logger.info({
     event_type: 'listening',
