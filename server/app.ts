@@ -22,11 +22,24 @@ import { supportRoutes } from './routes/support.js';
 import { widgetRoutes } from './routes/widget-assets.js';
 import type { Services } from './services.js';
 
-export function createApp(s: Services, options: { widgetDir?: string } = {}) {
+export interface AppOptions {
+  widgetDir?: string;
+  /** True once shutdown began: new requests get 503 and the connection is closed. */
+  isStopping?: () => boolean;
+}
+
+export function createApp(s: Services, options: AppOptions = {}) {
   const app = new Hono();
   const { config, logger } = s;
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(async function refuseWhileStopping(c, next) {
+    if (options.isStopping?.()) {
+      // Stop accepting work; what was already acknowledged is finished before the store closes.
+      return c.json(errorBody(c, 'unavailable'), 503, { connection: 'close', 'retry-after': '5' });
+    }
+    await next();
+  });
   app.use(
     secureHeaders({
       crossOriginResourcePolicy: false,

@@ -55,7 +55,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
   delivery?.start();
 
-  const app = createApp(s);
+  let stopping: Promise<void> | null = null;
+  const app = createApp(s, { isStopping: () => stopping !== null });
   const server: ServerType = await new Promise((resolve) => {
     const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
   });
@@ -63,7 +64,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
 
-  let stopping: Promise<void> | null = null;
   const stop = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });

@@ -32,8 +32,9 @@ export function normalizeIp(value: string): string | null {
   }
 }
 
+/** Strict: dotted-quad IPv4 or IPv6 only ("1", "0x7f.1" and "3232235777" are not addresses here). */
 export function isIp(value: string): boolean {
-  return ipaddr.isValid(value);
+  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value);
 }
 
 /** `a***@example.com`; one- and two-letter local parts reveal nothing: `***@example.com`. */
@@ -56,4 +57,17 @@ export function maskCard(value: string): string {
 export function maskPhone(value: string): string {
   const digits = value.replace(/\D/g, '');
   return `***${digits.slice(-2)}`;
+}
+
+// Addresses written inside free text ("blocked 203.0.113.9 at the gateway"): IPv6 (maybe with an IPv4 tail)
+// first, then IPv4. Each candidate is masked only if it parses as an address.
+const IPV6_IN_TEXT =
+  /(?<![0-9a-f:.])(?:[0-9a-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9a-f]{1,4})?(?![0-9a-f:])/gi;
+const IPV4_IN_TEXT = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\.?\d)/g;
+
+/** Masks every address inside a text, so no full IP leaves in host-written metadata. */
+export function maskIpsInText(text: string): string {
+  if (!/\d\.\d|:/.test(text)) return text;
+  const mask = (m: string) => (/[0-9a-f]/i.test(m) ? (maskIp(m) ?? m) : m);
+  return text.replace(IPV6_IN_TEXT, mask).replace(IPV4_IN_TEXT, mask);
 }

@@ -31,6 +31,18 @@ export async function run(): Promise<number> {
     config.logLevel,
     config.logDir ? withDailyFiles(config.logDir, stdout) : stdout,
   );
+
+  // Signals are heard from the start: one that arrives while starting stops the server once it is up.
+  let signalled: NodeJS.Signals | null = null;
+  let stopNow: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) return;
+    signalled = signal;
+    stopNow?.();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   const running = await startServer(config, logger);
   logger.info({
     event_type: 'listening',
@@ -44,16 +56,15 @@ export async function run(): Promise<number> {
   process.stderr.write(banner);
 
   await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      running.stop(signal).then(resolve, (error) => {
+    stopNow = () => {
+      running.stop(signalled ?? 'SIGTERM').then(resolve, (error: unknown) => {
         logger.error({ event_type: 'shutdown_failed', message: String(error) });
         resolve();
       });
     };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    if (signalled) stopNow();
   });
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
   return 0;
 }

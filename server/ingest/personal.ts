@@ -1,6 +1,6 @@
 // Personal data inside metadata is lifted out of the chained event into `personal_data`, so erasure can
 // remove it; the chained event keeps the key with a placeholder.
-import { isIp } from '../../shared/mask.js';
+import { isIp, maskIpsInText } from '../../shared/mask.js';
 
 export const PERSONAL = '[personal]';
 export const ERASED = '[erased]';
@@ -40,11 +40,21 @@ export function isPersonalKey(key: string): boolean {
 
 const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
 const PHONE = /^\+?[\d\s().-]{7,24}$/;
+// Dates such as 2026-04-01 or 01.04.2026 have the digits and separators of a phone number but are not one.
+const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
 
 export function looksPersonal(value: string): boolean {
   if (EMAIL.test(value)) return true;
-  if (PHONE.test(value) && (value.match(/\d/g)?.length ?? 0) >= 7 && /[\s().+-]/.test(value)) return true;
-  return isIp(value) && /[.:]/.test(value);
+  if (
+    PHONE.test(value) &&
+    !DATE.test(value) &&
+    (value.match(/\d/g)?.length ?? 0) >= 7 &&
+    /[\s().+-]/.test(value)
+  )
+    return true;
+  if (isIp(value) && /[.:]/.test(value)) return true;
+  // An address inside text ("blocked 203.0.113.9 at the gateway") makes the whole text personal.
+  return maskIpsInText(value) !== value;
 }
 
 export interface Lifted {

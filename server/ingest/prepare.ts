@@ -37,7 +37,9 @@ export function prepareEvent(
   const redacted: string[] = [];
   const userAgent = redactText(e.user_agent, 'user_agent', redacted) ?? null;
   const requestId = redactText(e.request_id, 'request_id', redacted) ?? null;
+  const resourceType = redactText(e.resource_type, 'resource_type', redacted) ?? null;
   const resourceId = redactText(e.resource_id, 'resource_id', redacted) ?? null;
+  const action = redactText(e.action, 'action', redacted) ?? null;
   const cleaned = e.metadata ? redactTree(e.metadata, 'metadata', redacted) : null;
   const lifted = cleaned ? liftPersonal(cleaned) : null;
 
@@ -56,9 +58,9 @@ export function prepareEvent(
       userId: e.user_id ?? null,
       sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
       requestId,
-      resourceType: e.resource_type ?? null,
+      resourceType,
       resourceId,
-      action: e.action ?? null,
+      action,
       metadata: lifted ? lifted.metadata : null,
       personal: hasPersonal
         ? { ip, ipKey: ip ? ipKey(ip) : null, ipNet, userAgent, device, values: lifted?.values ?? {} }

@@ -167,6 +167,14 @@ export function redactTree(value: unknown, path: string, fields: string[]): unkn
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
+      if (looksSecret(k)) {
+        // A secret used as a key: neither the key nor the path that names it may be kept.
+        let key = REDACTED;
+        for (let i = 2; key in out; i++) key = `[redacted ${i}]`;
+        fields.push(`${path}.${key}`);
+        out[key] = REDACTED;
+        continue;
+      }
       const childPath = `${path}.${k}`;
       if (isSecretKey(k) && v !== null && v !== '' && !(typeof v === 'boolean')) {
         fields.push(childPath);

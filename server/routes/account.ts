@@ -220,7 +220,7 @@ export function accountRoutes(
             })
           : () => undefined;
         // The wait between pings ends when the client leaves: a pending timer would keep a stopping server alive.
-        let wake = () => undefined as void;
+        let wake: () => void = () => {};
         stream.onAbort(() => {
           unwatch();
           wake();

@@ -32,19 +32,226 @@ const ok = (description: string) => ({
   content: { 'application/json': { schema: { type: 'object' } } },
 });
 
+/** The operations on one account: served at /v1/me (the user) and /v1/support/users/{user_id} (support). */
+interface AccountOp {
+  method: 'get' | 'post' | 'delete';
+  path: string;
+  summary: string;
+  params?: Json[];
+  body?: Json;
+  ok: [string, Json];
+  errors: number[];
+  userOnly?: boolean;
+}
+
 export function buildOpenApi(): Json {
   const event = schema(eventSchema);
-  const user = [{ widgetToken: [] }];
-  const support = [{ widgetToken: [] }];
+  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  const file = { description: 'JSON or CSV file' };
+  const accountOps: AccountOp[] = [
+    {
+      method: 'get',
+      path: '/activity',
+      summary: 'Activity, newest first',
+      params: queryParams(activityQuerySchema),
+      ok: ['200', ok('A page of activity')],
+      errors: [400, 401, 429],
+    },
+    {
+      method: 'post',
+      path: '/activity/{id}/report',
+      summary: "This wasn't me",
+      params: [idParam],
+      body: schema(reportBodySchema),
+      ok: ['200', ok('Reported; the session is revoked')],
+      errors: [401, 404],
+    },
+    {
+      method: 'get',
+      path: '/sessions',
+      summary: 'Active sessions',
+      ok: ['200', ok('Sessions')],
+      errors: [401],
+    },
+    {
+      method: 'delete',
+      path: '/sessions/{id}',
+      summary: 'Revoke a session',
+      params: [idParam],
+      ok: ['200', ok('Revoked')],
+      errors: [401, 404],
+    },
+    {
+      method: 'post',
+      path: '/sessions/revoke-others',
+      summary: 'Sign out all other sessions',
+      ok: ['200', ok('Revoked')],
+      errors: [401],
+    },
+    { method: 'get', path: '/devices', summary: 'Devices', ok: ['200', ok('Devices')], errors: [401] },
+    {
+      method: 'get',
+      path: '/export',
+      summary: 'Download the activity',
+      params: queryParams(exportQuerySchema),
+      ok: ['200', file],
+      errors: [400, 401],
+      userOnly: true,
+    },
+    { method: 'get', path: '/erasure', summary: 'Erasure status', ok: ['200', ok('Status')], errors: [401] },
+    {
+      method: 'post',
+      path: '/erasure',
+      summary: 'Request erasure',
+      ok: ['202', ok('Requested')],
+      errors: [401, 409],
+    },
+    {
+      method: 'delete',
+      path: '/erasure',
+      summary: 'Cancel a pending erasure',
+      ok: ['200', ok('Cancelled')],
+      errors: [401, 404],
+    },
+    { method: 'get', path: '/alerts', summary: 'Security alerts', ok: ['200', ok('Alerts')], errors: [401] },
+    {
+      method: 'post',
+      path: '/alerts/{id}/ack',
+      summary: 'Yes, this was me',
+      params: [idParam],
+      ok: ['200', ok('Acknowledged')],
+      errors: [401, 404],
+    },
+    {
+      method: 'get',
+      path: '/stream',
+      summary: 'Live updates (server-sent events)',
+      ok: ['200', { description: 'text/event-stream' }],
+      errors: [401],
+      userOnly: true,
+    },
+  ];
+  const paths: Record<string, Record<string, Json>> = {};
+  const add = (path: string, method: string, op: Json) => {
+    paths[path] ??= {};
+    paths[path]![method] = op;
+  };
+  const userIdParam = { name: 'user_id', in: 'path', required: true, schema: { type: 'string' } };
   const reasonHeader = {
     name: 'X-Support-Reason',
     in: 'header',
     required: true,
     schema: { type: 'string', minLength: 3 },
   };
-  const userIdParam = { name: 'user_id', in: 'path', required: true, schema: { type: 'string' } };
-  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-  const me = (path: string, op: Json) => ({ [`/v1/me${path}`]: op });
+  for (const op of accountOps) {
+    const body = op.body ? { requestBody: { content: { 'application/json': { schema: op.body } } } } : {};
+    add(`/v1/me${op.path}`, op.method, {
+      summary: op.summary,
+      security: [{ widgetToken: [] }],
+      parameters: op.params ?? [],
+      ...body,
+      responses: { [op.ok[0]]: op.ok[1], ...errors(...op.errors, 403) },
+    });
+    if (op.userOnly) continue;
+    add(`/v1/support/users/{user_id}${op.path}`, op.method, {
+      summary: `${op.summary} (support, on the user's behalf; recorded as support_access)`,
+      security: [{ widgetToken: [] }],
+      parameters: [userIdParam, reasonHeader, ...(op.params ?? [])],
+      ...body,
+      responses: { [op.ok[0]]: op.ok[1], ...errors(400, ...op.errors, 403) },
+    });
+  }
+  const accessReason = {
+    name: 'X-Access-Reason',
+    in: 'header',
+    required: true,
+    schema: { type: 'string', minLength: 3 },
+  };
+  const adminQuery = ['ip', 'cidr', 'user_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 1000 } : { type: 'string' },
+  }));
+  add('/v1/admin/events', 'get', {
+    summary:
+      'Investigation: events by ip, cidr or user_id, oldest first, full IPs (recorded as log_accessed)',
+    security: [{ adminKey: [] }],
+    parameters: [accessReason, ...adminQuery],
+    responses: { '200': ok('A page of events'), ...errors(400, 401, 403) },
+  });
+  add('/v1/admin/exports', 'post', {
+    summary: 'Evidence export (recorded as log_accessed)',
+    security: [{ adminKey: [] }],
+    parameters: [accessReason],
+    requestBody: {
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              user_id: { type: 'string' },
+              ip: { type: 'string' },
+              from: { type: 'string', format: 'date-time' },
+              to: { type: 'string', format: 'date-time' },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      '201': ok('{files: {events.jsonl, chain.jsonl, anchors.json, SHA256SUMS}}'),
+      ...errors(400, 401, 403),
+    },
+  });
+  add('/v1/admin/checkpoints/latest', 'get', {
+    summary: 'The latest signed checkpoint',
+    security: [{ adminKey: [] }],
+    parameters: [accessReason],
+    responses: { '200': ok('A signed checkpoint'), ...errors(400, 401, 403, 404) },
+  });
+  add('/v1/events', 'post', {
+    summary: `Report one event or a batch of up to ${MAX_BATCH}`,
+    security: [{ ingestKey: [] }],
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              { $ref: '#/components/schemas/Event' },
+              {
+                type: 'object',
+                properties: {
+                  events: {
+                    type: 'array',
+                    maxItems: MAX_BATCH,
+                    items: { $ref: '#/components/schemas/Event' },
+                  },
+                },
+                required: ['events'],
+              },
+            ],
+          },
+        },
+      },
+    },
+    responses: { '202': ok('Accepted and durable'), ...errors(400, 401, 413, 415, 429) },
+  });
+  add('/v1/sessions/{host_session_id}', 'get', {
+    summary: 'Status of a host session',
+    security: [{ ingestKey: [] }],
+    parameters: [{ name: 'host_session_id', in: 'path', required: true, schema: { type: 'string' } }],
+    responses: { '200': ok('Session status'), ...errors(401, 404) },
+  });
+  add('/healthz', 'get', {
+    summary: 'Health',
+    responses: { '200': ok('The store answers'), '503': { description: 'Unavailable' } },
+  });
+  add('/metrics', 'get', {
+    summary: 'Prometheus metrics',
+    responses: { '200': { description: 'text/plain' } },
+  });
   return {
     openapi: '3.1.0',
     info: {
@@ -55,6 +262,11 @@ export function buildOpenApi(): Json {
     components: {
       securitySchemes: {
         ingestKey: { type: 'http', scheme: 'bearer', description: 'Ingest key (`receipts keys create`)' },
+        adminKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Admin key (`receipts keys create --scope admin`)',
+        },
         widgetToken: {
           type: 'http',
           scheme: 'bearer',
@@ -87,187 +299,7 @@ export function buildOpenApi(): Json {
         },
       },
     },
-    paths: {
-      '/v1/events': {
-        post: {
-          summary: `Report one event or a batch of up to ${MAX_BATCH}`,
-          security: [{ ingestKey: [] }],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  oneOf: [
-                    { $ref: '#/components/schemas/Event' },
-                    {
-                      type: 'object',
-                      properties: {
-                        events: {
-                          type: 'array',
-                          maxItems: MAX_BATCH,
-                          items: { $ref: '#/components/schemas/Event' },
-                        },
-                      },
-                      required: ['events'],
-                    },
-                  ],
-                },
-              },
-            },
-          },
-          responses: { '202': ok('Accepted and durable'), ...errors(400, 401, 413, 429) },
-        },
-      },
-      '/v1/sessions/{host_session_id}': {
-        get: {
-          summary: 'Status of a host session',
-          security: [{ ingestKey: [] }],
-          parameters: [{ name: 'host_session_id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': ok('Session status'), ...errors(401, 404) },
-        },
-      },
-      ...me('/activity', {
-        get: {
-          summary: 'Activity, newest first',
-          security: user,
-          parameters: queryParams(activityQuerySchema),
-          responses: { '200': ok('A page of activity'), ...errors(400, 401, 429) },
-        },
-      }),
-      ...me('/activity/{id}/report', {
-        post: {
-          summary: "This wasn't me",
-          security: user,
-          parameters: [idParam],
-          requestBody: { content: { 'application/json': { schema: schema(reportBodySchema) } } },
-          responses: { '200': ok('Reported'), ...errors(401, 404) },
-        },
-      }),
-      ...me('/sessions', {
-        get: {
-          summary: 'Active sessions',
-          security: user,
-          responses: { '200': ok('Sessions'), ...errors(401) },
-        },
-      }),
-      ...me('/sessions/{id}', {
-        delete: {
-          summary: 'Revoke a session',
-          security: user,
-          parameters: [idParam],
-          responses: { '200': ok('Revoked'), ...errors(401, 404) },
-        },
-      }),
-      ...me('/sessions/revoke-others', {
-        post: {
-          summary: 'Sign out all other sessions',
-          security: user,
-          responses: { '200': ok('Revoked'), ...errors(401) },
-        },
-      }),
-      ...me('/devices', {
-        get: { summary: 'Devices', security: user, responses: { '200': ok('Devices'), ...errors(401) } },
-      }),
-      ...me('/export', {
-        get: {
-          summary: 'Download my activity',
-          security: user,
-          parameters: queryParams(exportQuerySchema),
-          responses: { '200': { description: 'JSON or CSV file' }, ...errors(400, 401) },
-        },
-      }),
-      ...me('/erasure', {
-        get: {
-          summary: 'Erasure status',
-          security: user,
-          responses: { '200': ok('Status'), ...errors(401) },
-        },
-        post: {
-          summary: 'Request erasure',
-          security: user,
-          responses: { '202': ok('Requested'), ...errors(401, 409) },
-        },
-      }),
-      ...me('/alerts', {
-        get: {
-          summary: 'Security alerts',
-          security: user,
-          responses: { '200': ok('Alerts'), ...errors(401) },
-        },
-      }),
-      ...me('/alerts/{id}/ack', {
-        post: {
-          summary: 'Yes, this was me',
-          security: user,
-          parameters: [idParam],
-          responses: { '200': ok('Acknowledged'), ...errors(401, 404) },
-        },
-      }),
-      ...me('/stream', {
-        get: {
-          summary: 'Live updates (server-sent events)',
-          security: user,
-          responses: { '200': { description: 'text/event-stream' }, ...errors(401) },
-        },
-      }),
-      '/v1/support/users/{user_id}/activity': {
-        get: {
-          summary: "A user's activity (support)",
-          security: support,
-          parameters: [userIdParam, reasonHeader, ...queryParams(activityQuerySchema)],
-          responses: { '200': ok('A page of activity'), ...errors(400, 401, 403) },
-        },
-      },
-      '/v1/support/users/{user_id}/sessions': {
-        get: {
-          summary: "A user's sessions (support)",
-          security: support,
-          parameters: [userIdParam, reasonHeader],
-          responses: { '200': ok('Sessions'), ...errors(400, 401, 403) },
-        },
-      },
-      '/v1/support/users/{user_id}/sessions/{id}': {
-        delete: {
-          summary: 'Revoke a session (support)',
-          security: support,
-          parameters: [userIdParam, idParam, reasonHeader],
-          responses: { '200': ok('Revoked'), ...errors(400, 401, 403, 404) },
-        },
-      },
-      '/v1/support/users/{user_id}/sessions/revoke-others': {
-        post: {
-          summary: 'Revoke all sessions (support)',
-          security: support,
-          parameters: [userIdParam, reasonHeader],
-          responses: { '200': ok('Revoked'), ...errors(400, 401, 403) },
-        },
-      },
-      '/v1/support/users/{user_id}/devices': {
-        get: {
-          summary: "A user's devices (support)",
-          security: support,
-          parameters: [userIdParam, reasonHeader],
-          responses: { '200': ok('Devices'), ...errors(400, 401, 403) },
-        },
-      },
-      '/v1/support/users/{user_id}/erasure': {
-        post: {
-          summary: 'Start an erasure (support)',
-          security: support,
-          parameters: [userIdParam, reasonHeader],
-          responses: { '202': ok('Requested'), ...errors(400, 401, 403) },
-        },
-      },
-      '/healthz': {
-        get: {
-          summary: 'Health',
-          responses: { '200': ok('The store answers'), '503': { description: 'Unavailable' } },
-        },
-      },
-      '/metrics': {
-        get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text/plain' } } },
-      },
-    },
+    paths,
   };
 }
 

@@ -1,7 +1,7 @@
 // A user's activity as they see it: newest first, devices parsed, IPs and personal values masked.
 import type { ActivityItem, DeviceInfo, DeviceType, Page } from '../../shared/api.js';
 import type { EventType, Level, Outcome } from '../../shared/catalog.js';
-import { maskEmail, maskIp, maskPhone } from '../../shared/mask.js';
+import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.js';
 import type { ActivityQuery } from '../../shared/schemas/me.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import type { Sqlite } from '../store/db.js';
@@ -30,6 +30,8 @@ export function maskPersonalValue(value: unknown): unknown {
   if (value.includes('@')) return maskEmail(value);
   const ip = maskIp(value);
   if (ip) return ip;
+  const masked = maskIpsInText(value);
+  if (masked !== value) return masked;
   if (/^\+?[\d\s().-]{7,24}$/.test(value)) return maskPhone(value);
   return value;
 }
@@ -39,12 +41,26 @@ function device(row: ActivityRow): DeviceInfo | null {
   return { browser: row.browser, os: row.os, type: row.device_type as DeviceType | null };
 }
 
+function maskIpsInTree(node: unknown): unknown {
+  if (typeof node === 'string') return maskIpsInText(node);
+  if (Array.isArray(node)) return node.map(maskIpsInTree);
+  if (node !== null && typeof node === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[maskIpsInText(k)] = maskIpsInTree(v);
+    return out;
+  }
+  return node;
+}
+
 function metadataOf(row: ActivityRow): Record<string, unknown> | null {
   if (!row.metadata) return null;
   const tree = JSON.parse(row.metadata) as Record<string, unknown>;
-  if (!row.metadata.includes(PERSONAL)) return tree;
-  const values = row.pvalues ? (JSON.parse(row.pvalues) as Record<string, unknown>) : null;
-  return restorePersonal(tree, values, maskPersonalValue) as Record<string, unknown>;
+  const values =
+    row.metadata.includes(PERSONAL) && row.pvalues
+      ? (JSON.parse(row.pvalues) as Record<string, unknown>)
+      : null;
+  const shown = row.metadata.includes(PERSONAL) ? restorePersonal(tree, values, maskPersonalValue) : tree;
+  return maskIpsInTree(shown) as Record<string, unknown>;
 }
 
 export function toItem(row: ActivityRow, currentRef: string | null): ActivityItem {

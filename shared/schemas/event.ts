@@ -47,7 +47,7 @@ function metadataProblems(value: unknown): { path: (string | number)[]; message:
       problems.push({ path, message: 'not a JSON value' });
       return;
     }
-    if (depth >= MAX_METADATA_DEPTH) {
+    if (depth > MAX_METADATA_DEPTH) {
       problems.push({ path, message: `nested deeper than ${MAX_METADATA_DEPTH} levels` });
       return;
     }

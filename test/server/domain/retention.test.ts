@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rowHash } from '../../../server/audit/chain.js';
+import { type EventRow, rowHash } from '../../../server/audit/chain.js';
 import { cli, ingest, signIn, startServer, type TestServer, tempDir } from '../../support/server.js';
 
 const DAY = 86_400_000;
@@ -163,16 +163,17 @@ describe('signed checkpoints', () => {
 /** Changes the last few rows and recomputes their hashes, as an attacker with file access could. */
 function rewriteTail(path: string, upto: number): boolean {
   const db = new Database(path);
-  const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(upto - 3) as Record<
-    string,
-    unknown
-  >[];
+  const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(upto - 3) as EventRow[];
   let prev = (db.prepare('SELECT hash FROM events WHERE seq = ?').get(upto - 4) as { hash: string }).hash;
   const update = db.prepare('UPDATE events SET event_type = ?, prev_hash = ?, hash = ? WHERE seq = ?');
   for (const row of rows) {
-    const changed = { ...row, event_type: row.seq === upto - 2 ? 'logout' : row.event_type, prev_hash: prev };
-    const { hash: _old, ...rest } = changed;
-    const hash = rowHash(rest as Parameters<typeof rowHash>[0]);
+    const { hash: _old, ...rest } = row;
+    const changed = {
+      ...rest,
+      event_type: row.seq === upto - 2 ? 'logout' : row.event_type,
+      prev_hash: prev,
+    };
+    const hash = rowHash(changed);
     update.run(changed.event_type, prev, hash, row.seq);
     prev = hash;
   }
