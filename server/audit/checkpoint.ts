@@ -10,7 +10,7 @@ export interface SignedCheckpoint {
   hash: string;
   signed_at: string;
   key_id: string;
-  /** Ed25519 over the canonical JSON of {seq, hash, signed_at}, base64url. */
+  /** Ed25519 over the canonical JSON of {seq, hash, signed_at}, hex. */
   signature: string;
 }
 
@@ -28,7 +28,7 @@ export function signHead(
   at = new Date(),
 ): SignedCheckpoint {
   const body = { seq: head.seq, hash: head.hash, signed_at: at.toISOString() };
-  return { ...body, key_id: keyId(key), signature: sign(null, message(body), key).toString('base64url') };
+  return { ...body, key_id: keyId(key), signature: sign(null, message(body), key).toString('hex') };
 }
 
 export function storeCheckpoint(sqlite: Sqlite, c: SignedCheckpoint): void {
@@ -48,7 +48,7 @@ export function latestCheckpoint(sqlite: Sqlite): SignedCheckpoint | null {
 
 export function checkSignature(c: SignedCheckpoint, key: KeyObject): boolean {
   try {
-    return verify(null, message(c), createPublicKey(key), Buffer.from(c.signature, 'base64url'));
+    return verify(null, message(c), createPublicKey(key), Buffer.from(c.signature, 'hex'));
   } catch {
     return false;
   }

@@ -113,7 +113,7 @@ export function verifyExport(dir: string): ExportCheck {
       null,
       message,
       createPublicKey({ key: anchors.public_key, format: 'jwk' }),
-      Buffer.from(cp.signature, 'base64url'),
+      Buffer.from(cp.signature, 'hex'),
     );
   } catch {
     signed = false;

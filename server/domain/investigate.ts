@@ -1,10 +1,11 @@
 // Investigation: events by IP, CIDR range or account and time window, oldest first, with full IPs.
 // This is the audited path to personal data: every query is itself recorded (`log_accessed`).
 import ipaddr from 'ipaddr.js';
+import type { EventRow } from '../audit/chain.js';
 import { restorePersonal } from '../ingest/personal.js';
 import { ipKey } from '../ingest/prepare.js';
 import type { Services } from '../services.js';
-import { decodeCursor, encodeCursor } from '../views/cursor.js';
+import { decodeCursor, pageOf } from '../views/cursor.js';
 
 export interface InvestigationQuery {
   ip?: string;
@@ -37,27 +38,13 @@ export interface InvestigatedEvent {
   hash: string;
 }
 
-interface Row {
-  seq: number;
-  id: string;
-  ts: number;
-  received_at: number;
-  event_type: string;
-  level: string;
-  outcome: string | null;
-  subject: string | null;
-  request_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  action: string | null;
-  metadata: string | null;
-  hash: string;
+type Row = Omit<EventRow, 'session_ref' | 'pii_commit' | 'prev_hash'> & {
   user_id: string | null;
   ip: string | null;
   user_agent: string | null;
   pvalues: string | null;
   session_id: string | null;
-}
+};
 
 /** Why a query cannot run: shown to the investigator as a 400. */
 export class BadQuery extends Error {}
@@ -132,13 +119,7 @@ export function investigate(
       `${SELECT} WHERE ${where.join(' AND ')} ORDER BY e.ts, e.seq LIMIT @limit`,
     )
     .all(params);
-  const more = rows.length > q.limit;
-  if (more) rows.pop();
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map(toInvestigated),
-    next_cursor: more && last ? encodeCursor({ ts: last.ts, seq: last.seq }) : null,
-  };
+  return pageOf(rows, q.limit, toInvestigated);
 }
 
 function toInvestigated(r: Row): InvestigatedEvent {

@@ -1,6 +1,7 @@
 // Personal data inside metadata is lifted out of the chained event into `personal_data`, so erasure can
 // remove it; the chained event keeps the key with a placeholder.
 import { isIp, maskIpsInText } from '../../shared/mask.js';
+import { keyNames } from './key-names.js';
 
 export const PERSONAL = '[personal]';
 export const ERASED = '[erased]';
@@ -28,15 +29,7 @@ const PERSONAL_KEY_PARTS = [
 ];
 const PERSONAL_KEY_WORDS = new Set(['name', 'email', 'phone', 'dob', 'zip', 'ip', 'city']);
 
-export function isPersonalKey(key: string): boolean {
-  const joined = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (PERSONAL_KEY_PARTS.some((part) => joined.includes(part))) return true;
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
-  return words.some((w) => PERSONAL_KEY_WORDS.has(w));
-}
+export const isPersonalKey = keyNames({ parts: PERSONAL_KEY_PARTS, words: PERSONAL_KEY_WORDS });
 
 const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
 const PHONE = /^\+?[\d\s().-]{7,24}$/;

@@ -1,5 +1,6 @@
 // Never store a secret: secret-named keys and secret-looking values are replaced before anything is written.
 // The rules are fixed here at start-up, never built from input.
+import { keyNames } from './key-names.js';
 
 export const REDACTED = '[redacted]';
 
@@ -46,15 +47,7 @@ const SECRET_KEY_WORDS = new Set([
   'sid',
 ]);
 
-export function isSecretKey(key: string): boolean {
-  const joined = key.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (SECRET_KEY_PARTS.some((part) => joined.includes(part))) return true;
-  const words = key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/);
-  return words.some((w) => SECRET_KEY_WORDS.has(w));
-}
+export const isSecretKey = keyNames({ parts: SECRET_KEY_PARTS, words: SECRET_KEY_WORDS });
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, // JWT / JWS

@@ -5,7 +5,7 @@ import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.j
 import type { ActivityQuery } from '../../shared/schemas/me.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import type { Sqlite } from '../store/db.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, pageOf } from './cursor.js';
 
 interface ActivityRow {
   seq: number;
@@ -128,14 +128,7 @@ export class ActivityView {
       stmt = this.sqlite.prepare(sql);
       if (this.statements.size < 200) this.statements.set(sql, stmt);
     }
-    const rows = stmt.all(params) as ActivityRow[];
-    const more = rows.length > q.limit;
-    if (more) rows.pop();
-    const last = rows[rows.length - 1];
-    return {
-      items: rows.map((r) => toItem(r, currentRef)),
-      next_cursor: more && last ? encodeCursor({ ts: last.ts, seq: last.seq }) : null,
-    };
+    return pageOf(stmt.all(params) as ActivityRow[], q.limit, (r) => toItem(r, currentRef));
   }
 
   /** One event of the subject's, or undefined (not found and not yours look the same). */

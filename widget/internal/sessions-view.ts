@@ -1,0 +1,73 @@
+// The Sessions view: where the account is signed in, "This device" marked, sign out one or all others.
+import { html, nothing, type TemplateResult } from 'lit';
+import type { SessionView } from '../../shared/api.js';
+import { empty, failure, skeleton, timeAgo } from './common.js';
+import { deviceLabel } from './describe.js';
+import { fill, type I18n } from './i18n.js';
+import { deviceIcon } from './icons.js';
+import type { Loader } from './loader.js';
+
+export interface SessionsViewProps {
+  i18n: I18n;
+  now: number;
+  sessions: Loader<SessionView[]>;
+  /** A support agent has no session of their own here, so there are no "other" sessions either. */
+  support: boolean;
+  onRevoke(session: SessionView, trigger: HTMLElement): void;
+  onRevokeOthers(trigger: HTMLElement): void;
+  onRetry(): void;
+}
+
+function row(p: SessionsViewProps, s: SessionView): TemplateResult {
+  const { i18n } = p;
+  const device = deviceLabel(s.device, i18n);
+  return html`<li part="session-row" class="row" data-key=${s.id}>
+    <span class="icon">${deviceIcon(s.device?.type)}</span>
+    <div class="main">
+      <p class="what">
+        ${device} ${s.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
+      </p>
+      <p class="meta">
+        ${s.ip ? html`<span>${s.ip}</span>` : nothing}
+        <span>${fill(i18n.t('lastActive'), { time: timeAgo(s.last_seen_at, p.now, i18n) })}</span>
+        <span>${fill(i18n.t('signedIn'), { time: timeAgo(s.created_at, p.now, i18n) })}</span>
+      </p>
+    </div>
+    ${
+      s.current
+        ? nothing
+        : html`<button
+            part="button revoke-button"
+            class="danger-outline"
+            aria-label=${i18n.t('revokeLabel', { device })}
+            @click=${(e: Event) => p.onRevoke(s, e.currentTarget as HTMLElement)}
+          >
+            ${i18n.t('revoke')}
+          </button>`
+    }
+  </li>`;
+}
+
+export function sessionsView(p: SessionsViewProps): TemplateResult {
+  const { i18n, sessions } = p;
+  if (sessions.status === 'error') return failure(i18n, sessions.error, p.onRetry);
+  if (sessions.status !== 'ready' || !sessions.value) return skeleton(i18n);
+  const list = sessions.value.filter((s) => s.status === 'active');
+  if (list.length === 0) return empty(i18n.t('emptySessions'));
+  const others = !p.support && list.some((s) => !s.current);
+  return html`<p class="intro">${i18n.t('sessionsIntro')}</p>
+    <ul role="list">
+      ${list.map((s) => row(p, s))}
+    </ul>
+    ${
+      others
+        ? html`<button
+            part="button revoke-others-button"
+            class="danger-outline"
+            @click=${(e: Event) => p.onRevokeOthers(e.currentTarget as HTMLElement)}
+          >
+            ${i18n.t('revokeOthers')}
+          </button>`
+        : nothing
+    }`;
+}
