@@ -13,7 +13,7 @@ export const DEMO_DEVICES = {
   },
   iphone: {
     ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-    ip: '198.51.100.23',
+    ip: '203.0.113.77',
   },
   work: {
     ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
@@ -43,19 +43,57 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
     when: string,
     device: DeviceName,
     e: Omit<IngestEvent, 'ip_address' | 'user_agent' | 'user_id'>,
+    ip: string = DEMO_DEVICES[device].ip,
   ) => {
     n++;
     events.push({
       id: `demo_${n}`,
       user_id: DEMO_USER,
-      ip_address: DEMO_DEVICES[device].ip,
+      ip_address: ip,
       user_agent: DEMO_DEVICES[device].ua,
       timestamp: clamp(when),
       ...e,
     });
   };
 
-  // The work laptop: signs in every weekday morning, signs out in the evening.
+  // Home first: the laptop this page runs on, in an earlier session, and the work laptop being set up.
+  add(at(21, 7, 30), 'macbook', {
+    event_type: 'login_success',
+    outcome: 'success',
+    session_id: 'demo-mac-first',
+    metadata: { method: 'password' },
+  });
+  const home = DEMO_DEVICES.macbook.ip;
+  add(
+    at(21, 7, 40),
+    'work',
+    {
+      event_type: 'login_success',
+      outcome: 'success',
+      session_id: 'demo-work-setup',
+      metadata: { method: 'password' },
+    },
+    home,
+  );
+  add(
+    at(21, 7, 44),
+    'work',
+    {
+      event_type: 'mfa_enabled',
+      outcome: 'success',
+      session_id: 'demo-work-setup',
+      metadata: { factor: 'totp' },
+    },
+    home,
+  );
+  add(
+    at(21, 7, 50),
+    'work',
+    { event_type: 'logout', outcome: 'success', session_id: 'demo-work-setup' },
+    home,
+  );
+  add(at(21, 8, 0), 'macbook', { event_type: 'logout', outcome: 'success', session_id: 'demo-mac-first' });
+  // The work laptop at the office: signs in every weekday morning, signs out in the evening.
   for (let d = 21; d >= 1; d--) {
     const weekday = new Date(now - d * day).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
@@ -75,18 +113,12 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
     });
     add(at(d, 17, 40), 'work', { event_type: 'logout', outcome: 'success', session_id: sid });
   }
-  // The phone: one long-lived session.
+  // The phone, at home: one long-lived session.
   add(at(20, 19, 5), 'iphone', {
     event_type: 'login_success',
     outcome: 'success',
     session_id: 'demo-session-iphone',
     metadata: { method: 'passkey' },
-  });
-  add(at(14, 21, 30), 'iphone', {
-    event_type: 'mfa_enabled',
-    outcome: 'success',
-    session_id: 'demo-session-iphone',
-    metadata: { factor: 'totp' },
   });
   add(at(2, 7, 45), 'iphone', {
     event_type: 'data_access',
@@ -106,7 +138,7 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
     outcome: 'success',
     session_id: 'demo-session-ipad',
   });
-  // Someone tried the password from elsewhere.
+  // Someone tried the password from elsewhere; the owner reset it the next morning.
   for (let i = 0; i < 3; i++) {
     add(at(9, 3, 12 + i), 'attacker', {
       event_type: 'login_failure',
@@ -126,19 +158,19 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
     metadata: { reason: 'user_initiated' },
   });
   // The laptop this page runs on.
-  add(at(6, 9, 0), 'macbook', {
+  add(at(6, 19, 0), 'macbook', {
     event_type: 'login_success',
     outcome: 'success',
     session_id: DEMO_SESSION,
     metadata: { method: 'passkey' },
   });
-  add(at(4, 11, 20), 'macbook', {
+  add(at(4, 21, 20), 'macbook', {
     event_type: 'profile_update',
     outcome: 'success',
     session_id: DEMO_SESSION,
     metadata: { field: 'display_name', name: 'Alex Morgan' },
   });
-  add(at(3, 16, 5), 'macbook', {
+  add(at(3, 20, 5), 'macbook', {
     event_type: 'data_export',
     outcome: 'success',
     session_id: DEMO_SESSION,
@@ -159,12 +191,12 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
     resource_type: 'account',
     action: 'view',
   });
-  // The work laptop is signed in right now.
-  add(at(0, 0, 0), 'work', {
+  // Last night: a sign-in from a device and network this account has never used. Was it Alex?
+  add(at(0, 3, 17), 'attacker', {
     event_type: 'login_success',
     outcome: 'success',
-    session_id: 'demo-work-today',
-    metadata: { method: 'password+totp' },
+    session_id: 'demo-session-unknown',
+    metadata: { method: 'password' },
   });
   return events.sort((a, b) => Date.parse(a.timestamp!) - Date.parse(b.timestamp!));
 }

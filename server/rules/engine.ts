@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
 import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
-import type { AlertRaiser } from './raise.js';
+import type { AlertDraft, AlertRaiser } from './raise.js';
 import type { Windows } from './windows.js';
 
 const MINUTE = 60_000;
@@ -45,7 +45,7 @@ export function alertRules(deps: RuleDeps): Deriver {
     const id = applied.appended.id;
     const net = applied.prepared.ipNet;
     const ip = e.personal?.ip ?? null;
-    const raise = (draft: Parameters<AlertRaiser['raise']>[1]) => raiser.raise(pipeline, draft);
+    const raise = (draft: Omit<AlertDraft, 'at'>) => raiser.raise(pipeline, { ...draft, at: e.ts });
 
     const always = ALWAYS.get(e.eventType);
     if (config.always.enabled && always && (e.eventType !== 'database_migration_run' || deps.production)) {

@@ -18,6 +18,8 @@ export interface AlertDraft {
   key: string;
   summary: string;
   eventIds: string[];
+  /** When the triggering event happened: what the user is shown, and what bursts are measured by. */
+  at: number;
   details?: Record<string, unknown>;
 }
 
@@ -52,7 +54,7 @@ export class AlertRaiser {
   raise(pipeline: Pipeline, draft: AlertDraft): string {
     const now = Date.now();
     const dedupeKey = `${draft.rule}:${draft.key}`;
-    const open = this.findOpen.get(dedupeKey, now - this.config.dedupeMinutes * 60_000);
+    const open = this.findOpen.get(dedupeKey, draft.at - this.config.dedupeMinutes * 60_000);
     if (open) {
       const ids = [...new Set([...(JSON.parse(open.event_ids) as string[]), ...draft.eventIds])];
       const severity = RANK[draft.severity] > RANK[open.severity] ? draft.severity : open.severity;
@@ -65,7 +67,7 @@ export class AlertRaiser {
       draft.subject,
       draft.rule,
       draft.severity,
-      now,
+      draft.at,
       now,
       draft.summary,
       JSON.stringify(draft.eventIds),
