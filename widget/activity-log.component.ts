@@ -90,6 +90,7 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @csspart export-button - The JSON and CSV download buttons.
  * @csspart erase-button - "Request erasure".
  * @csspart erasure-status - The status of an erasure request.
+ * @csspart erase-cancel-button - "Cancel the request", while an erasure is pending.
  * @csspart dialog - The confirmation dialog.
  * @csspart confirm-button - The confirming button of the dialog.
  * @csspart cancel-button - The cancelling button of the dialog.
@@ -405,6 +406,7 @@ export class ActivityLog extends LitElement {
           downloadError: this.downloadError,
           onDownload: (format) => void this.#handleDownload(format),
           onErase: (trigger) => this.#openConfirm({ kind: 'erase' }, trigger),
+          onCancelErase: () => void this.#cancelErase(),
           onRetry,
         });
       default:
@@ -724,6 +726,18 @@ export class ActivityLog extends LitElement {
     this.#announce(this.i18n.t('eraseRequested'));
     this.#emit('erasure-requested', view);
     void this.#feed.refresh();
+  }
+
+  async #cancelErase(): Promise<void> {
+    try {
+      this.#erasure.set(await this.#client.json<ErasureView>('erasure', { method: 'DELETE' }));
+      this.#announce(this.i18n.t('eraseCancelled'));
+      void this.#feed.refresh();
+      await this.updateComplete;
+      this.#focusIn('[part~="erase-button"]');
+    } catch (error) {
+      this.#fail(toApiError(error));
+    }
   }
 
   // ---- plumbing ------------------------------------------------------------------------------------

@@ -118,6 +118,7 @@ const de: Messages = {
   eraseKeep2: 'Ihr Konto selbst: Es wird getrennt davon geschlossen',
   erasePending: 'Löschung beantragt {requested}. Sie wird am {when} ausgeführt.',
   eraseCompleted: 'Ihre persönlichen Daten wurden am {when} gelöscht.',
+  eraseCancel: 'Antrag zurückziehen',
   eraseCancelled: 'Ihr letzter Löschantrag wurde zurückgezogen.',
   eraseRequested: 'Löschung beantragt.',
 

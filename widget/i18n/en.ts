@@ -116,6 +116,7 @@ const en = {
   eraseKeep2: 'Your account itself: closing it is separate',
   erasePending: 'Erasure requested {requested}. It will be carried out on {when}.',
   eraseCompleted: 'Your personal data was erased on {when}.',
+  eraseCancel: 'Cancel the request',
   eraseCancelled: 'Your last erasure request was cancelled.',
   eraseRequested: 'Erasure requested.',
 

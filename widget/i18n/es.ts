@@ -118,6 +118,7 @@ const es: Messages = {
   eraseKeep2: 'Tu cuenta: cerrarla es un trámite aparte',
   erasePending: 'Borrado solicitado {requested}. Se llevará a cabo el {when}.',
   eraseCompleted: 'Tus datos personales se borraron el {when}.',
+  eraseCancel: 'Cancelar la solicitud',
   eraseCancelled: 'Tu última solicitud de borrado se canceló.',
   eraseRequested: 'Borrado solicitado.',
 

@@ -118,6 +118,7 @@ const fr: Messages = {
   eraseKeep2: 'Votre compte lui-même : sa fermeture est une démarche distincte',
   erasePending: 'Effacement demandé {requested}. Il sera effectué le {when}.',
   eraseCompleted: 'Vos données personnelles ont été effacées le {when}.',
+  eraseCancel: 'Annuler la demande',
   eraseCancelled: 'Votre dernière demande d’effacement a été annulée.',
   eraseRequested: 'Effacement demandé.',
 

@@ -117,6 +117,7 @@ const ja: Messages = {
   eraseKeep2: 'アカウント自体（退会の手続きは別です）',
   erasePending: '消去のリクエスト：{requested}。{when} に実行されます。',
   eraseCompleted: '個人データは {when} に消去されました。',
+  eraseCancel: 'リクエストを取り消す',
   eraseCancelled: '前回の消去リクエストは取り消されました。',
   eraseRequested: '消去をリクエストしました。',
 

@@ -19,6 +19,7 @@ export interface PrivacyViewProps {
   downloadError: ApiError | undefined;
   onDownload(format: ExportFormat): void;
   onErase(trigger: HTMLElement): void;
+  onCancelErase(): void;
   onRetry(): void;
 }
 
@@ -29,11 +30,12 @@ function erasureStatus(p: PrivacyViewProps): TemplateResult {
   if (erasure.status !== 'ready' || !view) return skeleton(i18n, 1);
   if (view.status === 'pending') {
     return html`<p part="erasure-status" class="status" role="status">
-      ${fill(i18n.t('erasePending'), {
-        requested: view.requested_at ? timeAgo(view.requested_at, p.now, i18n) : '',
-        when: view.scheduled_for ? shortDate(view.scheduled_for, i18n.tag) : '',
-      })}
-    </p>`;
+        ${fill(i18n.t('erasePending'), {
+          requested: view.requested_at ? timeAgo(view.requested_at, p.now, i18n) : '',
+          when: view.scheduled_for ? shortDate(view.scheduled_for, i18n.tag) : '',
+        })}
+      </p>
+      <button part="button erase-cancel-button" @click=${() => p.onCancelErase()}>${i18n.t('eraseCancel')}</button>`;
   }
   if (view.status === 'completed') {
     return html`<p part="erasure-status" class="status">
