@@ -709,6 +709,9 @@ export class ActivityLog extends LitElement {
       this.#announce(this.i18n.t('revokedGone'));
     }
     this.#sessions.set((this.#sessions.value ?? []).filter((s) => s.id !== session.id));
+    // Its row is gone, but rows render without keys: the trigger's node now shows the next session, so
+    // focus must not go back to it (Enter would then aim at another device). The panel gets it instead.
+    this.#returnFocus = undefined;
     this.#refreshSessions();
   }
 
