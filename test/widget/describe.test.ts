@@ -123,3 +123,12 @@ suite('errorKey', () => {
     expect(errorKey('http')).toBe('err_generic');
   });
 });
+
+suite('alerts in the activity', () => {
+  it('should say which alert was raised', () => {
+    expect(describe(item('alert_raised', { rule: 'new_device' }), en)).toBe(
+      'Security alert raised — new device and network',
+    );
+    expect(describe(item('alert_raised', { rule: 'x_unknown' }), en)).toBe('Security alert raised');
+  });
+});

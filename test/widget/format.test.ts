@@ -24,6 +24,10 @@ describe('relativeTime', () => {
     expect(relativeTime(ago(3 * HOUR), NOW, 'en')).toBe('3 hours ago');
     expect(relativeTime(ago(DAY), NOW, 'en')).toBe('yesterday');
     expect(relativeTime(ago(3 * DAY), NOW, 'en')).toBe('3 days ago');
+    // Calendar days, like the day headings: at 07:00, 22:00 two evenings ago (33 hours) is "2 days ago".
+    const morning = Date.parse('2026-11-26T07:00:00Z');
+    expect(relativeTime(morning - 33 * HOUR, morning, 'en', 'UTC')).toBe('2 days ago');
+    expect(relativeTime(morning - 23 * HOUR, morning, 'en', 'UTC')).toBe('yesterday');
   });
 
   it('should switch to weeks, months and years for older times', () => {

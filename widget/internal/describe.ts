@@ -68,6 +68,11 @@ export function describe(
   const type = item.event_type;
   const meta = item.metadata ?? {};
   if (type === 'support_access') return supportLine(meta, i18n);
+  // Which alert: "Security alert raised — a sign-in from a new device and network".
+  const ruleKey = `alert_${text(meta.rule, 40)}`;
+  if (type === 'alert_raised' && i18n.has(ruleKey)) {
+    return i18n.t('withReason', { what: i18n.t('ev_alert_raised'), reason: i18n.t(ruleKey) });
+  }
   const key = `ev_${type}`;
   let what: string;
   if (i18n.has(key)) what = i18n.t(key);

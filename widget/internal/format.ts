@@ -22,7 +22,7 @@ function dtf(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTime
 }
 
 /** "now", "5 minutes ago", "yesterday", "in 2 hours": the unit that reads naturally for the distance. */
-export function relativeTime(when: string | number, now: number, locale: string): string {
+export function relativeTime(when: string | number, now: number, locale: string, timeZone?: string): string {
   const ms = new Date(when).getTime() - now;
   if (Number.isNaN(ms)) return '';
   const abs = Math.abs(ms);
@@ -30,7 +30,12 @@ export function relativeTime(when: string | number, now: number, locale: string)
   if (abs < 45 * SECOND) return f.format(0, 'second');
   if (abs < 45 * MINUTE) return f.format(Math.round(ms / MINUTE), 'minute');
   if (abs < 22 * HOUR) return f.format(Math.round(ms / HOUR), 'hour');
-  if (abs < 6.5 * DAY) return f.format(Math.round(ms / DAY), 'day');
+  // Days count calendar days, as the day headings do: 22:11 two evenings ago is "2 days ago", not "yesterday".
+  if (abs < 6.5 * DAY)
+    return f.format(
+      Math.round((Date.parse(dayKey(when, timeZone)) - Date.parse(dayKey(now, timeZone))) / DAY),
+      'day',
+    );
   if (abs < 30 * DAY) return f.format(Math.round(ms / (7 * DAY)), 'week');
   if (abs < 335 * DAY) return f.format(Math.round(ms / (30.44 * DAY)), 'month');
   return f.format(Math.round(ms / (365.25 * DAY)), 'year');

@@ -69,7 +69,6 @@ export class LiveController implements ReactiveController {
 
   private async run(signal: AbortSignal): Promise<void> {
     let failures = 0;
-    let connected = false;
     while (!signal.aborted) {
       this.setState(this.pollTimer ? 'polling' : 'connecting');
       let delivered = false;
@@ -78,9 +77,8 @@ export class LiveController implements ReactiveController {
           failures = 0;
           this.stopPolling();
           this.setState('stream');
-          // Whatever happened while we were away is fetched once.
-          if (connected) void this.poll();
-          connected = true;
+          // Whatever happened before the stream opened (or while it was down) is fetched once.
+          void this.poll();
         });
       } catch {
         delivered = false;
