@@ -1,21 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../widget/i18n/en.js';
+import enPrivacy from '../../widget/i18n/en-privacy.js';
 import { fill, I18n, interpolate, LANGS, loadMessages, resolveLocale } from '../../widget/internal/i18n.js';
+
+// The whole English catalog: the entry's messages and the Privacy view's, which load with its code.
+const english = { ...en, ...enPrivacy };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('message catalogs', () => {
   it.each(LANGS.filter((l) => l !== 'en'))('should give %s every English key and no other', async (lang) => {
     const messages = await loadMessages(lang);
-    expect(Object.keys(messages).sort()).toEqual(Object.keys(en).sort());
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(english).sort());
   });
 
   it.each(LANGS.filter((l) => l !== 'en'))(
     'should keep the placeholders of each message in %s',
     async (lang) => {
       const messages = await loadMessages(lang);
-      for (const [key, text] of Object.entries(en)) {
-        expect([key, placeholders(messages[key as keyof typeof en])]).toEqual([key, placeholders(text)]);
+      for (const [key, text] of Object.entries(english)) {
+        expect([key, placeholders(messages[key as keyof typeof english])]).toEqual([key, placeholders(text)]);
       }
     },
   );

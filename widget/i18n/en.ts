@@ -1,4 +1,6 @@
 // English messages, bundled with the component. Other locales load on demand and must have every key.
+import type enPrivacy from './en-privacy.js';
+
 // `{name}` marks a placeholder; keys ending in `_one`/`_other` are plural forms picked by Intl.PluralRules.
 const en = {
   tabs: 'Account activity',
@@ -105,28 +107,6 @@ const en = {
   sessionCount_other: '{n} sessions',
   emptyDevices: 'No devices yet.',
 
-  exportTitle: 'Download your activity',
-  exportBody: 'A copy of your whole activity history, as JSON or CSV.',
-  downloadJson: 'Download JSON',
-  downloadCsv: 'Download CSV',
-  preparing: 'Preparing…',
-  eraseTitle: 'Erase your personal data',
-  eraseBody: 'Remove what links this history to you. The records stay, anonymized.',
-  eraseButton: 'Request erasure',
-  eraseConfirm: 'Erase my data',
-  eraseWillTitle: 'What will be erased',
-  eraseWill1: 'Your user id, IP addresses and device details in these records',
-  eraseWill2: 'Personal details such as your email address or name inside them',
-  eraseWill3: 'Everything that links the history back to you',
-  eraseKeepTitle: 'What will stay',
-  eraseKeep1: 'The records themselves, anonymized: the security log is evidence and cannot be altered',
-  eraseKeep2: 'Your account itself: closing it is separate',
-  erasePending: 'Erasure requested {requested}. It will be carried out on {when}.',
-  eraseCompleted: 'Your personal data was erased on {when}.',
-  eraseCancel: 'Cancel the request',
-  eraseCancelled: 'Your last erasure request was cancelled.',
-  eraseRequested: 'Erasure requested.',
-
   alerts: 'Security alerts',
   alertTitle: 'Was this you?',
   ack: 'Yes, this was me',
@@ -155,6 +135,6 @@ const en = {
   err_generic: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | keyof typeof enPrivacy;
 export type Messages = Record<MessageKey, string>;
 export default en;

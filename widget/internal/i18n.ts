@@ -37,8 +37,15 @@ export function resolveLocale(candidates: readonly (string | null | undefined)[]
   return { tag: 'en', lang: 'en' };
 }
 
+/** English messages of views loaded on demand, added when their code arrives. */
+const fallback: Partial<Messages> = { ...en };
+
+export function addEnglish(messages: Partial<Messages>): void {
+  Object.assign(fallback, messages);
+}
+
 export async function loadMessages(lang: Lang): Promise<Messages> {
-  return lang === 'en' ? en : (await loaders[lang]()).default;
+  return lang === 'en' ? (fallback as Messages) : (await loaders[lang]()).default;
 }
 
 /** Fills `{name}` placeholders; unknown placeholders stay as they are. */
@@ -56,10 +63,10 @@ export function fill<T>(template: string, parts: Record<string, T>): (string | T
 export class I18n {
   readonly tag: string;
   readonly lang: Lang;
-  private readonly messages: Messages;
+  private readonly messages: Partial<Messages>;
   private readonly plurals: Intl.PluralRules;
 
-  constructor(messages: Messages = en, tag = 'en', lang: Lang = 'en') {
+  constructor(messages: Partial<Messages> = fallback, tag = 'en', lang: Lang = 'en') {
     this.messages = messages;
     this.tag = tag;
     this.lang = lang;
@@ -67,11 +74,11 @@ export class I18n {
   }
 
   t(key: MessageKey, params?: Params): string {
-    return interpolate(this.messages[key] ?? en[key], params);
+    return interpolate(this.messages[key] ?? fallback[key] ?? key, params);
   }
 
   has(key: string): key is MessageKey {
-    return Object.hasOwn(en, key);
+    return Object.hasOwn(fallback, key);
   }
 
   /** A plural message with `{n}` set to the count. */

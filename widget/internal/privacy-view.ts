@@ -2,13 +2,17 @@
 // (like the locales): most visits never open it, and the main file has a size budget.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ErasureView } from '../../shared/api.js';
+import enPrivacy from '../i18n/en-privacy.js';
 import type { ApiError } from './api.js';
 import { failure, skeleton, timeAgo } from './common.js';
 import type { ConfirmText } from './confirm.js';
 import { errorKey } from './describe.js';
 import type { ExportFormat } from './download.js';
 import { shortDate } from './format.js';
-import { fill, type I18n } from './i18n.js';
+import { addEnglish, fill, type I18n } from './i18n.js';
+
+addEnglish(enPrivacy);
+
 import type { Loader } from './loader.js';
 
 export interface PrivacyViewProps {
