@@ -89,7 +89,13 @@ export function accountRoutes(
 
   app.get('/sessions', (c) => {
     const a = account(c);
-    const items = a.subject ? views.activeSessions(a.subject).map((r) => toSessionView(r, a.currentRef)) : [];
+    // This device first, then the others by last activity.
+    const items = a.subject
+      ? views
+          .activeSessions(a.subject)
+          .map((r) => toSessionView(r, a.currentRef))
+          .sort((x, y) => Number(y.current) - Number(x.current))
+      : [];
     return c.json({ items });
   });
 
