@@ -1,8 +1,24 @@
 // Identifiers. Event ids are time-ordered (UUIDv7 layout) so the unique index stays append-friendly.
 import { randomBytes } from 'node:crypto';
 
+// Random bytes come from a pool refilled 4 KiB at a time: one call into the CSPRNG per 256 ids, not per id.
+const POOL_SIZE = 4096;
+let pool = randomBytes(POOL_SIZE);
+let offset = 0;
+
+/** `n` fresh random bytes (a copy: callers may keep or change them). */
+export function random(n: number): Buffer {
+  if (offset + n > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    offset = 0;
+  }
+  const out = Buffer.from(pool.subarray(offset, offset + n));
+  offset += n;
+  return out;
+}
+
 export function uuidv7(now = Date.now()): string {
-  const b = randomBytes(16);
+  const b = random(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = (b[6]! & 0x0f) | 0x70;
   b[8] = (b[8]! & 0x3f) | 0x80;
@@ -12,5 +28,5 @@ export function uuidv7(now = Date.now()): string {
 
 /** A random public id with a readable prefix: `ses_…`, `dev_…`, `alr_…`. */
 export function randomId(prefix: string, bytes = 12): string {
-  return `${prefix}_${randomBytes(bytes).toString('base64url')}`;
+  return `${prefix}_${random(bytes).toString('base64url')}`;
 }

@@ -1,10 +1,10 @@
 // The audit writer: the one function that writes events. It chains each row to the one before and keeps
 // personal data beside the chain under a salted commitment. Nothing here updates or deletes events.
-import { randomBytes } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { DeviceInfo } from '../../shared/api.js';
+import { random } from '../ids.js';
 import type { Sqlite } from '../store/db.js';
-import { GENESIS, personalCommit, rowHash } from './chain.js';
+import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
 import { Subjects } from './subjects.js';
 
 export interface PersonalInput {
@@ -55,6 +55,7 @@ export class AuditLog {
   private readonly insertPersonal;
   private readonly findId;
   private readonly readHead;
+  private readonly readDataVersion;
   private dataVersion = -1;
 
   constructor(private readonly sqlite: Sqlite) {
@@ -71,6 +72,7 @@ export class AuditLog {
     );
     this.findId = sqlite.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?');
     this.readHead = sqlite.prepare<[], Head>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+    this.readDataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
     this.resync();
     this.syncWithStore();
   }
@@ -84,7 +86,7 @@ export class AuditLog {
    * runs) and re-reads what this process caches. `data_version` changes only for other connections' commits.
    */
   syncWithStore(): void {
-    const version = this.sqlite.pragma('data_version', { simple: true }) as number;
+    const version = this.readDataVersion.get() as number;
     if (version !== this.dataVersion) {
       if (this.dataVersion !== -1) this.resync();
       this.dataVersion = version;
@@ -123,8 +125,8 @@ export class AuditLog {
       personal.user_agent !== null ||
       values !== null
     ) {
-      salt = randomBytes(16);
-      piiCommit = personalCommit(salt, personal);
+      salt = random(16);
+      piiCommit = personalFieldsCommit(salt, personal);
     }
 
     const row = {

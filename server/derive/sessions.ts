@@ -34,6 +34,14 @@ export interface SessionRow {
   host_tag: string | null;
 }
 
+/** What an event did to a session. */
+export interface SessionChange {
+  id: string;
+  status: SessionStatus;
+  /** Opened or ended by this event (the live stream tells the user's open pages). */
+  changed: boolean;
+}
+
 export function sessionRef(pepper: Buffer, hostSessionId: string): string {
   return createHmac('sha256', pepper).update(hostSessionId).digest('base64url');
 }
@@ -67,10 +75,10 @@ export class SessionTracker {
     return this.byRef.get(ref);
   }
 
-  /** Applies one event to session state. Returns the session it touched, if any. */
-  observe(s: SessionSighting): SessionRow | undefined {
+  /** Applies one event to session state. Returns the session it touched, and whether it opened or ended. */
+  observe(s: SessionSighting): SessionChange | undefined {
     if (!s.ref) return undefined;
-    let row = this.byRef.get(s.ref);
+    const row = this.byRef.get(s.ref);
     if (row && s.subject && row.subject !== s.subject) return undefined; // a session belongs to one user
     if (!row) {
       if (!s.subject || !SESSION_OPENING.has(s.eventType) || s.outcome === 'failure') return undefined;
@@ -89,7 +97,7 @@ export class SessionTracker {
         s.deviceId,
         s.hostTag,
       );
-      return this.byRef.get(s.ref);
+      return { id, status: 'active', changed: true };
     }
     this.seen.run({
       id: row.id,
@@ -101,10 +109,11 @@ export class SessionTracker {
       device_id: s.deviceId,
     });
     const ending = SESSION_ENDING.get(s.eventType);
-    if (ending)
+    if (ending && row.status === 'active') {
       this.end.run({ id: row.id, status: ending, ts: s.ts, by: ending === 'revoked' ? 'host' : null });
-    row = this.byRef.get(s.ref);
-    return row;
+      return { id: row.id, status: ending, changed: true };
+    }
+    return { id: row.id, status: row.status, changed: false };
   }
 
   /** Marks a session revoked by someone (the user, support, a report). Returns false if it was not active. */

@@ -4,7 +4,7 @@ import type { TokenScope } from '../../shared/api.js';
 import { sessionRef } from '../derive/sessions.js';
 import { ownEvent } from '../ingest/pipeline.js';
 import type { KeyScope } from '../security/keys.js';
-import { verifyWidgetToken } from '../security/tokens.js';
+import { TokenVerifier } from '../security/tokens.js';
 import type { Services } from '../services.js';
 import { ApiError } from './errors.js';
 
@@ -52,6 +52,7 @@ async function recordInvalidToken(s: Services, c: Context, reason: string): Prom
 }
 
 export function requireWidget(s: Services, scope: TokenScope): MiddlewareHandler {
+  const verifier = new TokenVerifier(s.config.widgetSecret);
   return async function widgetAuth(c, next) {
     const token = bearer(c);
     const refuse = async (reason: string): Promise<never> => {
@@ -60,7 +61,7 @@ export function requireWidget(s: Services, scope: TokenScope): MiddlewareHandler
     };
     if (!token) return refuse('missing');
     if (!looksLikeJwt(token)) return refuse('not a widget token');
-    const check = await verifyWidgetToken(token, s.config.widgetSecret);
+    const check = await verifier.verify(token);
     if (!check.ok) return refuse(check.reason);
     const { claims } = check;
     if (claims.scope !== scope) {

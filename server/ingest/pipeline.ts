@@ -5,7 +5,7 @@ import type { IngestEvent } from '../../shared/schemas/event.js';
 import type { Appended, AuditLog } from '../audit/writer.js';
 import type { Bus } from '../bus.js';
 import type { DeviceTracker } from '../derive/devices.js';
-import type { SessionRow, SessionTracker } from '../derive/sessions.js';
+import type { SessionChange, SessionTracker } from '../derive/sessions.js';
 import { uuidv7 } from '../ids.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
@@ -16,7 +16,7 @@ export type Deriver = (applied: Applied, pipeline: Pipeline) => void;
 export interface Applied {
   prepared: PreparedEvent;
   appended: Appended;
-  session: SessionRow | undefined;
+  session: SessionChange | undefined;
   deviceId: string | null;
   newDevice: boolean;
 }
@@ -64,7 +64,6 @@ export class Pipeline {
       deviceId = seen.id;
       newDevice = seen.isNew;
     }
-    const before = e.sessionRef ? sessions.find(e.sessionRef)?.status : undefined;
     const session = sessions.observe({
       subject: appended.subject,
       ref: e.sessionRef,
@@ -76,8 +75,7 @@ export class Pipeline {
       deviceId,
       hostTag: prepared.hostTag,
     });
-    if (appended.subject)
-      this.touch(appended.subject, appended.seq, session && session.status !== before ? session.id : null);
+    if (appended.subject) this.touch(appended.subject, appended.seq, session?.changed ? session.id : null);
     if (prepared.redacted.length > 0) this.recordRedaction(prepared, appended);
     const applied: Applied = { prepared, appended, session, deviceId, newDevice };
     for (const derive of this.derivers) derive(applied, this);

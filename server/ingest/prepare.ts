@@ -2,7 +2,7 @@
 // session id replaced by its HMAC. Pure apart from the pepper; runs before the write transaction.
 import ipaddr from 'ipaddr.js';
 import type { DeviceInfo } from '../../shared/api.js';
-import { maskIp, normalizeIp } from '../../shared/mask.js';
+import { maskAddress } from '../../shared/mask.js';
 import type { IngestEvent } from '../../shared/schemas/event.js';
 import type { NewEvent } from '../audit/writer.js';
 import { sessionRef } from '../derive/sessions.js';
@@ -10,7 +10,7 @@ import { parseUserAgent } from '../derive/user-agent.js';
 import { uuidv7 } from '../ids.js';
 import { sessionTag } from '../webhooks/outbox.js';
 import { liftPersonal } from './personal.js';
-import { redactText, redactTree } from './redact.js';
+import { redactText, redactTree, redactUserAgent } from './redact.js';
 
 export interface PreparedEvent {
   event: NewEvent;
@@ -23,10 +23,23 @@ export interface PreparedEvent {
 }
 
 /** 16-byte IPv6 form of an address (IPv4 as IPv4-mapped), so ranges compare bytewise. */
-export function ipKey(ip: string): Buffer {
-  const addr = ipaddr.process(ip);
-  const v6 = addr.kind() === 'ipv4' ? (addr as ipaddr.IPv4).toIPv4MappedAddress() : (addr as ipaddr.IPv6);
-  return Buffer.from(v6.toByteArray());
+export function ipKey(ip: string | ipaddr.IPv4 | ipaddr.IPv6): Buffer {
+  const addr = typeof ip === 'string' ? ipaddr.process(ip) : ip;
+  if (addr.kind() === 'ipv4')
+    return Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...addr.toByteArray()]);
+  return Buffer.from(addr.toByteArray());
+}
+
+/** The address in the three forms the store keeps, from one parse (this runs for every event). */
+function addressForms(raw: string | undefined): { ip: string; ipNet: string; ipKey: Buffer } | null {
+  if (!raw) return null;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(raw);
+  } catch {
+    return null;
+  }
+  return { ip: addr.toString(), ipNet: maskAddress(addr), ipKey: ipKey(addr) };
 }
 
 export function prepareEvent(
@@ -35,7 +48,7 @@ export function prepareEvent(
   now = Date.now(),
 ): PreparedEvent {
   const redacted: string[] = [];
-  const userAgent = redactText(e.user_agent, 'user_agent', redacted) ?? null;
+  const userAgent = redactUserAgent(e.user_agent, redacted);
   const requestId = redactText(e.request_id, 'request_id', redacted) ?? null;
   const resourceType = redactText(e.resource_type, 'resource_type', redacted) ?? null;
   const resourceId = redactText(e.resource_id, 'resource_id', redacted) ?? null;
@@ -43,8 +56,9 @@ export function prepareEvent(
   const cleaned = e.metadata ? redactTree(e.metadata, 'metadata', redacted) : null;
   const lifted = cleaned ? liftPersonal(cleaned) : null;
 
-  const ip = e.ip_address ? normalizeIp(e.ip_address) : null;
-  const ipNet = ip ? maskIp(ip) : null;
+  const address = addressForms(e.ip_address);
+  const ip = address?.ip ?? null;
+  const ipNet = address?.ipNet ?? null;
   const device = userAgent && userAgent !== '[redacted]' ? parseUserAgent(userAgent) : null;
   const hasPersonal = ip !== null || userAgent !== null || (lifted && Object.keys(lifted.values).length > 0);
 
@@ -63,7 +77,7 @@ export function prepareEvent(
       action,
       metadata: lifted ? lifted.metadata : null,
       personal: hasPersonal
-        ? { ip, ipKey: ip ? ipKey(ip) : null, ipNet, userAgent, device, values: lifted?.values ?? {} }
+        ? { ip, ipKey: address?.ipKey ?? null, ipNet, userAgent, device, values: lifted?.values ?? {} }
         : null,
     },
     device,

@@ -190,3 +190,20 @@ export function redactText(value: string | undefined, path: string, fields: stri
   }
   return value;
 }
+
+// User agents repeat across most events; whether one hides a secret is remembered per string.
+const userAgentVerdicts = new Map<string, boolean>();
+
+/** `redactText` for the user agent, with the verdict cached by string. */
+export function redactUserAgent(value: string | undefined, fields: string[]): string | null {
+  if (value === undefined) return null;
+  let secret = userAgentVerdicts.get(value);
+  if (secret === undefined) {
+    secret = looksSecret(value);
+    if (userAgentVerdicts.size >= 10_000) userAgentVerdicts.clear();
+    userAgentVerdicts.set(value, secret);
+  }
+  if (!secret) return value;
+  fields.push('user_agent');
+  return REDACTED;
+}

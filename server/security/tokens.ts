@@ -7,7 +7,42 @@ const CLOCK_SKEW_S = 60;
 
 export type TokenCheck = { ok: true; claims: WidgetTokenClaims } | { ok: false; reason: string };
 
-export async function verifyWidgetToken(token: string, secret: Uint8Array): Promise<TokenCheck> {
+/**
+ * Verifies widget tokens. The HMAC key is imported once, and a token already verified is remembered until it
+ * expires: a page reuses its token for many requests, so most of them skip the signature check. The cache is
+ * memory only; tokens are never stored or logged.
+ */
+export class TokenVerifier {
+  private key: Promise<CryptoKey> | null = null;
+  private readonly verified = new Map<string, WidgetTokenClaims>();
+
+  constructor(private readonly secret: Uint8Array) {}
+
+  async verify(token: string): Promise<TokenCheck> {
+    const now = Date.now() / 1000;
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.exp + CLOCK_SKEW_S > now) return { ok: true, claims: hit };
+      this.verified.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
+    this.key ??= crypto.subtle.importKey(
+      'raw',
+      new Uint8Array(this.secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    const check = await verifyWidgetToken(token, await this.key);
+    if (check.ok) {
+      if (this.verified.size >= 10_000) this.verified.clear();
+      this.verified.set(token, check.claims);
+    }
+    return check;
+  }
+}
+
+export async function verifyWidgetToken(token: string, secret: Uint8Array | CryptoKey): Promise<TokenCheck> {
   try {
     // Only HS256: `none` and every other algorithm are refused by jose before the signature is looked at.
     const { payload } = await jwtVerify(token, secret, {

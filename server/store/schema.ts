@@ -24,12 +24,7 @@ export const events = sqliteTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [
-    uniqueIndex('events_id').on(t.id),
-    index('events_subject_ts').on(t.subject, t.ts, t.seq),
-    index('events_session').on(t.sessionRef),
-    index('events_type_ts').on(t.eventType, t.ts),
-  ],
+  (t) => [uniqueIndex('events_id').on(t.id), index('events_subject_ts').on(t.subject, t.ts, t.seq)],
 );
 
 /** Personal data of each event, kept beside the chain so that erasure can delete it. */

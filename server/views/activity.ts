@@ -41,6 +41,9 @@ function device(row: ActivityRow): DeviceInfo | null {
   return { browser: row.browser, os: row.os, type: row.device_type as DeviceType | null };
 }
 
+// Something like an IPv4 (`1.2`) or an IPv6 run (`::`, `:db8:`) somewhere in the stored JSON text.
+const MAYBE_ADDRESS = /\d\.\d|:[0-9a-f]{0,4}:/i;
+
 function maskIpsInTree(node: unknown): unknown {
   if (typeof node === 'string') return maskIpsInText(node);
   if (Array.isArray(node)) return node.map(maskIpsInTree);
@@ -60,7 +63,8 @@ function metadataOf(row: ActivityRow): Record<string, unknown> | null {
       ? (JSON.parse(row.pvalues) as Record<string, unknown>)
       : null;
   const shown = row.metadata.includes(PERSONAL) ? restorePersonal(tree, values, maskPersonalValue) : tree;
-  return maskIpsInTree(shown) as Record<string, unknown>;
+  // Addresses inside host-written text are masked too; most metadata holds nothing like one, so look first.
+  return (MAYBE_ADDRESS.test(row.metadata) ? maskIpsInTree(shown) : shown) as Record<string, unknown>;
 }
 
 export function toItem(row: ActivityRow, currentRef: string | null): ActivityItem {

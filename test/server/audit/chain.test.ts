@@ -1,8 +1,15 @@
 // The hash chain's building blocks: row hashes and personal-data commitments are deterministic, independent of
 // key order (RFC 8785 canonical JSON), and change with every byte of what they cover.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { type EventRow, GENESIS, personalCommit, rowHash } from '../../../server/audit/chain.js';
+import {
+  type EventRow,
+  GENESIS,
+  personalCommit,
+  personalFieldsCommit,
+  rowHash,
+} from '../../../server/audit/chain.js';
 
 const sha256 = (...parts: (string | Buffer)[]) => {
   const h = createHash('sha256');
@@ -85,6 +92,55 @@ describe('rowHash', () => {
     expect(
       rowHash({ ...row, seq: 2, prev_hash: rowHash({ ...row, seq: 1, prev_hash: '1'.repeat(64) }) }),
     ).not.toBe(second);
+  });
+});
+
+describe('rowHash and the canonicalize package', () => {
+  it('should produce the same bytes as a general RFC 8785 implementation, for awkward values too', () => {
+    const awkward = ['', 'é', '\u2028', '"quoted"', 'tab\tnew\nline', '😀', '\u0000', '€uro', 'ｆｕｌｌ'];
+    for (let i = 0; i < 200; i++) {
+      const pick = <T>(xs: T[]) => xs[i % xs.length]!;
+      const row = {
+        seq: i + 1,
+        id: randomBytes(6).toString('hex') + pick(awkward),
+        ts: 1_700_000_000_000 + i * 997,
+        received_at: 1_700_000_000_000 + i,
+        event_type: 'login_success',
+        level: 'INFO',
+        outcome: i % 3 ? 'success' : null,
+        subject: i % 2 ? `sub_${i}` : null,
+        session_ref: pick(awkward) || null,
+        request_id: pick([...awkward].reverse()),
+        resource_type: null,
+        resource_id: i % 5 ? String(i) : null,
+        action: pick(awkward),
+        metadata: i % 4 ? JSON.stringify({ k: pick(awkward) }) : null,
+        pii_commit: i % 2 ? randomBytes(32).toString('hex') : null,
+        prev_hash: randomBytes(32).toString('hex'),
+      };
+      const expected = createHash('sha256')
+        .update(row.prev_hash)
+        .update(canonicalize(row) as string)
+        .digest('hex');
+      expect(rowHash(row)).toBe(expected);
+    }
+  });
+});
+
+describe('personalFieldsCommit', () => {
+  it('should equal personalCommit, with and without nested values', () => {
+    const salt = randomBytes(16);
+    const cases = [
+      { user_id: 'u1', ip: '203.0.113.7', user_agent: 'Mozilla/5.0 "x"\u2028', values: null },
+      { user_id: null, ip: null, user_agent: 'é', values: null },
+      {
+        user_id: 'u2',
+        ip: '2001:db8::1',
+        user_agent: null,
+        values: { 'contact.email': 'a@b.example', n: [1, 2] },
+      },
+    ];
+    for (const c of cases) expect(personalFieldsCommit(salt, c)).toBe(personalCommit(salt, c));
   });
 });
 
