@@ -79,16 +79,9 @@ export function createApp(s: Services, options: AppOptions = {}) {
 
   // Host ingestion.
   const perKey = new RateLimiter(config.rateLimits.ingestPerMinute);
+  // The ingest route reads its body itself, within RECEIPTS_BODY_LIMIT (see http/read-body.ts).
   app.use(
     '/v1/events',
-    bodyLimit({
-      maxSize: config.bodyLimitBytes,
-      onError: (c) =>
-        c.json(
-          errorBody(c, 'payload_too_large', `The body is larger than ${config.bodyLimitBytes} bytes.`),
-          413,
-        ),
-    }),
     requireKey(s, 'ingest'),
     rateLimit({ limiter: perKey, key: (c) => c.get('key').id, onLimited: recordLimited('ingest') }),
   );

@@ -1,7 +1,7 @@
 // POST /v1/events: the host reports security events. A 202 means they are on disk.
 import { Hono } from 'hono';
 import { ApiError } from '../http/errors.js';
-import { readJson } from '../http/validate.js';
+import { readBody } from '../http/read-body.js';
 import { validateIngestBody } from '../ingest/validate.js';
 import type { Services } from '../services.js';
 
@@ -12,7 +12,14 @@ export function eventRoutes(s: Services) {
     if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type)) {
       throw new ApiError(415, 'invalid_request', 'Send the events as application/json.');
     }
-    const body = await readJson(c);
+    const text = await readBody(c, s.config.bodyLimitBytes);
+    let body: unknown;
+    try {
+      // An empty body is answered like any other body that is not an event.
+      body = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'invalid_json');
+    }
     const validated = validateIngestBody(body);
     if (!validated.ok) {
       s.metrics.inc('receipts_ingest_rejected_total');
