@@ -1,0 +1,71 @@
+// The markdown table for the README, from the results JSON files.
+
+const n = (x) =>
+  x === null || x === undefined || Number.isNaN(x) ? '—' : Math.round(x).toLocaleString('en-US');
+const f = (x, d = 2) => (x === null || x === undefined ? '—' : x.toFixed(d));
+const mark = (ok) => (ok ? '✅' : '❌');
+const count = (x) =>
+  x >= 1e6 && x % 1e6 === 0 ? `${x / 1e6}M` : x >= 1000 && x % 1000 === 0 ? `${x / 1000}k` : String(x);
+
+export function summary(results) {
+  const lines = [];
+  const any = results.ingest ?? results.activity ?? results.audit;
+  if (!any) return 'No results yet.\n';
+  const m = any.machine;
+  lines.push(
+    `Measured on ${m.cpus} × ${m.cpu_model.trim()}, ${Math.round(m.total_memory_mb / 1024)} GB, Node ${m.node}, ` +
+      `${m.platform}${any.quick ? ' — **quick run (BENCH_QUICK=1), small sizes**' : ''}.`,
+    '',
+  );
+  const ing = results.ingest;
+  if (ing) {
+    const r = ing.results;
+    const b = r.b_http_batch;
+    lines.push(
+      `**Ingestion** (${ing.date.slice(0, 10)}; ${count(ing.rows.events)} events over ${count(ing.rows.users)} users, 70% from the ${count(ing.rows.active_users)} most active; ` +
+        `\`npm run bench\`, \`bench/results/ingest.json\`)`,
+      '',
+      '| run | events/s | ratio | aim |',
+      '|---|--:|--:|:--|',
+      `| (a) raw better-sqlite3, 1000 rows per transaction, hash chain — the ceiling | ${n(r.a_raw_batch.events_per_s)} | | |`,
+      `| (b) \`POST /v1/events\`, 1000-event batches (alert rules on) | ${n(b.events_per_s)} | b/a ${f(ing.ratios.b_over_a)} | ≥ 0.4 (stretch 0.6) ${mark(ing.aims.b_over_a.met)} |`,
+      `| (b) first ${count(r.b_http_batch_rules_off.events)} events with \`RECEIPTS_RULES=off\` (rules on, same events: ${n(b[`first_${r.b_http_batch_rules_off.events}_events_per_s`])}) | ${n(r.b_http_batch_rules_off.events_per_s)} | off/on ${f(ing.ratios.rules_off_over_on_same_events)} | |`,
+      `| (c) single-event POSTs, 64 connections (group commit; p50 ${f(r.c_http_single_64.latency_ms.p50, 0)} ms, p99 ${f(r.c_http_single_64.latency_ms.p99, 0)} ms) | ${n(r.c_http_single_64.events_per_s)} | c/d ${f(ing.ratios.c_over_d)} | ≥ 1.5 ${mark(ing.aims.c_over_d.met)} |`,
+      `| (d) raw better-sqlite3, one row per \`synchronous=FULL\` transaction | ${n(r.d_raw_single.events_per_s)} | | |`,
+      `| server peak RSS after ${count(b.events)} events (b) | ${f(b.server_peak_rss_mb, 0)} MB | | < 200 MB ${mark(ing.aims.peak_rss_mb.met)} |`,
+      '',
+      `Server CPU per event: ${f(b.server_cpu_us_per_event, 0)} µs in batches, ${f(r.c_http_single_64.server_cpu_us_per_event, 0)} µs as single POSTs.`,
+      '',
+    );
+  }
+  const act = results.activity;
+  if (act) {
+    const rc = act.results.receipts;
+    const bl = act.results.baseline;
+    lines.push(
+      `**Activity reads** (${act.date.slice(0, 10)}; \`GET /v1/me/activity?limit=50\`, ${count(act.store.events)} events over ` +
+        `${count(act.store.users)} users, ${act.check.items_per_reply} items per reply, 32 connections; \`bench/results/activity.json\`)`,
+      '',
+      '| server | req/s | p50 | p99 | server CPU / request | reply |',
+      '|---|--:|--:|--:|--:|--:|',
+      `| Receipts (Hono, token verification, masking, device, cursor) | ${n(rc.req_per_s)} | ${f(rc.latency_ms.p50, 0)} ms | ${f(rc.latency_ms.p99, 0)} ms | ${n(rc.server_cpu_us_per_req)} µs | ${f(act.check.receipts_reply_bytes / 1024, 1)} KB |`,
+      `| baseline: bare \`node:http\`, one prepared statement, \`JSON.stringify\` | ${n(bl.req_per_s)} | ${f(bl.latency_ms.p50, 0)} ms | ${f(bl.latency_ms.p99, 0)} ms | ${n(bl.server_cpu_us_per_req)} µs | ${f(act.check.baseline_reply_bytes / 1024, 1)} KB |`,
+      `| **Receipts / baseline** | **${f(act.ratios.receipts_over_baseline)}** (aim ≥ 0.85 ${mark(act.aims.receipts_over_baseline.met)}) | | | ${f(act.ratios.cpu_per_request_baseline_over_receipts)} (baseline ÷ Receipts) | |`,
+      '',
+    );
+  }
+  const audit = results.audit;
+  if (audit) {
+    const { verify, erasure } = audit.results;
+    lines.push(
+      `**Audit** (${audit.date.slice(0, 10)}; in-process, built code)`,
+      '',
+      '| run | result | aim |',
+      '|---|--:|:--|',
+      `| \`receipts verify\` over ${count(verify.events)} events | ${n(verify.events_per_s)} events/s (${f(verify.seconds, 1)} s) | |`,
+      `| erasure of a user with ${count(erasure.user_events)} events (beside ${count(erasure.other_events)} of others) | ${f(erasure.seconds * 1000, 0)} ms | < 1 s ${mark(erasure.met)} |`,
+      '',
+    );
+  }
+  return `${lines.join('\n')}`;
+}
