@@ -33,8 +33,6 @@ export function openStore(path: string, options: { readonly?: boolean } = {}): S
     // Erased bytes must not linger in free pages.
     sqlite.pragma('secure_delete = ON');
     sqlite.pragma('foreign_keys = ON');
-    // The hot pages of the indexes stay in memory (64 MiB instead of SQLite's 2 MiB default).
-    sqlite.pragma('cache_size = -65536');
   }
   return { sqlite, orm: drizzle(sqlite, { schema }), path };
 }

@@ -6,25 +6,21 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ingest, ROOT, signIn, type TestServer } from '../support/server.js';
-import { ago, type Host, Pages, type Scheme, settled, startStack, UA, uid, widget } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingest, ROOT, signIn } from '../support/server.js';
+import { ago, type Scheme, settled, UA, uid, useStack, widget } from './support.js';
 
 const AXE = join(dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
 const SHOTS = join(ROOT, 'test-output/screenshots');
 
-let host: Host;
-let server: TestServer;
-let stop: () => Promise<void>;
-const pages = new Pages();
+const stack = useStack();
 const user = uid('usr');
 const current = uid('mac');
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  ({ host, server, stop } = await startStack());
   const base = { user_id: user, user_agent: UA.macChrome, ip_address: '203.0.113.42' };
-  const res = await ingest(server, {
+  const res = await ingest(stack.server, {
     events: [
       signIn(user, uid('win'), {
         user_agent: UA.winFirefox,
@@ -58,14 +54,6 @@ beforeAll(async () => {
     ],
   });
   expect(res.status).toBe(202);
-  await pages.launch();
-});
-
-afterEach(() => pages.reset());
-
-afterAll(async () => {
-  await pages.close();
-  await stop?.();
 });
 
 async function axe(page: Page): Promise<Result[]> {
@@ -103,7 +91,7 @@ async function check(page: Page, name: string, scheme: Scheme, found: Record<str
 describe.each(['light', 'dark'] as const)('<activity-log> accessibility, %s', (scheme) => {
   it('has no serious or critical axe violation in any view', async () => {
     const found: Record<string, string> = {};
-    const page = await pages.open(host.url({ user, sid: current }), { colorScheme: scheme });
+    const page = await stack.pages.open(stack.host.url({ user, sid: current }), { colorScheme: scheme });
     await settled(page);
     const w = widget(page);
     expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(
@@ -139,8 +127,8 @@ describe.each(['light', 'dark'] as const)('<activity-log> accessibility, %s', (s
     await check(page, 'erase-dialog', scheme, found);
     await page.keyboard.press('Escape');
 
-    const support = await pages.open(
-      host.url({ user: uid('agent'), scope: 'support', mode: 'support', target: user }),
+    const support = await stack.pages.open(
+      stack.host.url({ user: uid('agent'), scope: 'support', mode: 'support', target: user }),
       { colorScheme: scheme },
     );
     await widget(support).getByLabel('Ticket reference').waitFor();

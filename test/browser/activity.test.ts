@@ -1,35 +1,20 @@
 // The Activity view in real Chromium against the real server: only the token's user's events, "Load more"
 // over the cursor, filters by kind, and hostile strings from the API rendered as text.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ingest, mintToken, signIn, type TestServer } from '../support/server.js';
-import { ago, type Host, Pages, settled, shown, startStack, UA, uid, widget } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ingest, mintToken, signIn } from '../support/server.js';
+import { ago, settled, shown, UA, uid, useStack, widget } from './support.js';
 
 const XSS = '<img src=x onerror=window.__pwned=1>';
 
-let host: Host;
-let server: TestServer;
-let stop: () => Promise<void>;
-const pages = new Pages();
+const stack = useStack();
 
 async function send(events: Record<string, unknown>[]): Promise<void> {
-  const res = await ingest(server, { events });
+  const res = await ingest(stack.server, { events });
   expect(res.status, await res.clone().text()).toBe(202);
 }
 
 const items = (page: Page) => widget(page).locator('[part~="activity-item"]');
-
-beforeAll(async () => {
-  ({ host, server, stop } = await startStack());
-  await pages.launch();
-});
-
-afterEach(() => pages.reset());
-
-afterAll(async () => {
-  await pages.close();
-  await stop?.();
-});
 
 describe('<activity-log> activity view', () => {
   it("shows the token's user's events and no one else's", async () => {
@@ -41,7 +26,7 @@ describe('<activity-log> activity view', () => {
       signIn(bob, uid('s'), { ip_address: '192.0.2.201', user_agent: UA.iphoneSafari, timestamp: ago(10) }),
       { ...signIn(bob, uid('s'), { ip_address: '192.0.2.202', timestamp: ago(5) }), event_type: 'logout' },
     ]);
-    const page = await pages.open(host.url({ user: alice }));
+    const page = await stack.pages.open(stack.host.url({ user: alice }));
     await settled(page);
     const w = widget(page);
     await expect.poll(() => items(page).count()).toBe(2);
@@ -71,7 +56,7 @@ describe('<activity-log> activity view', () => {
       action: 'view',
     }));
     await send(events);
-    const page = await pages.open(host.url({ user: carol }));
+    const page = await stack.pages.open(stack.host.url({ user: carol }));
     await settled(page);
     const more = widget(page).getByRole('button', { name: 'Load more' });
     await expect.poll(() => items(page).count()).toBe(25);
@@ -99,7 +84,7 @@ describe('<activity-log> activity view', () => {
         metadata: { reason: 'invalid_password' },
       },
     ]);
-    const page = await pages.open(host.url({ user: dave }));
+    const page = await stack.pages.open(stack.host.url({ user: dave }));
     await settled(page);
     const w = widget(page);
     const panel = w.locator('[part~="panel"]');
@@ -152,12 +137,12 @@ describe('<activity-log> activity view', () => {
       },
     ]);
     // A support agent's ticket reference is metadata the user sees verbatim ("… — ticket <reason>").
-    const agent = await mintToken(server, { userId: uid('agent'), scope: 'support' });
-    const look = await fetch(`${server.url}/v1/support/users/${eve}/devices`, {
+    const agent = await mintToken(stack.server, { userId: uid('agent'), scope: 'support' });
+    const look = await fetch(`${stack.server.url}/v1/support/users/${eve}/devices`, {
       headers: { authorization: `Bearer ${agent}`, 'x-support-reason': XSS },
     });
     expect(look.status).toBe(200);
-    const page = await pages.open(host.url({ user: eve }));
+    const page = await stack.pages.open(stack.host.url({ user: eve }));
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('dialog', (d) => {

@@ -1,28 +1,13 @@
 // The Privacy view in real Chromium against the real server: the CSV download is a valid file of the user's
 // whole history, and an erasure request, once confirmed, shows its status and the date it will run.
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../server/views/export-csv.js';
 import type { ActivityItem, Page as ApiPage, ErasureView } from '../../shared/api.js';
-import { asUser, ingest, mintToken, signIn, type TestServer } from '../support/server.js';
-import { ago, type Host, hostEvents, Pages, settled, shown, startStack, UA, uid, widget } from './support.js';
+import { asUser, ingest, mintToken, signIn } from '../support/server.js';
+import { ago, hostEvents, settled, shown, UA, uid, useStack, widget } from './support.js';
 
-let host: Host;
-let server: TestServer;
-let stop: () => Promise<void>;
-const pages = new Pages();
-
-beforeAll(async () => {
-  ({ host, server, stop } = await startStack());
-  await pages.launch();
-});
-
-afterEach(() => pages.reset());
-
-afterAll(async () => {
-  await pages.close();
-  await stop?.();
-});
+const stack = useStack();
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end in CRLF. */
 function parseCsv(text: string): string[][] {
@@ -69,7 +54,7 @@ async function allActivity(token: string): Promise<ActivityItem[]> {
   let cursor: string | null = null;
   do {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-    const res = await asUser(server, token, `/v1/me/activity?limit=200${q}`);
+    const res = await asUser(stack.server, token, `/v1/me/activity?limit=200${q}`);
     expect(res.status).toBe(200);
     const page = (await res.json()) as ApiPage<ActivityItem>;
     items.push(...page.items);
@@ -83,7 +68,7 @@ describe('<activity-log> privacy view', () => {
     const user = uid('usr');
     const sid = uid('s');
     const tricky = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0, "quoted"';
-    const res = await ingest(server, {
+    const res = await ingest(stack.server, {
       events: [
         signIn(user, sid, { user_agent: UA.macChrome, timestamp: ago(120) }),
         signIn(user, uid('s'), { user_agent: tricky, ip_address: '198.51.100.61', timestamp: ago(100) }),
@@ -107,7 +92,9 @@ describe('<activity-log> privacy view', () => {
     });
     expect(res.status).toBe(202);
 
-    const page = await pages.open(host.url({ user, sid, view: 'privacy' }), { acceptDownloads: true });
+    const page = await stack.pages.open(stack.host.url({ user, sid, view: 'privacy' }), {
+      acceptDownloads: true,
+    });
     await settled(page);
     const w = widget(page);
     const [download] = await Promise.all([
@@ -123,7 +110,7 @@ describe('<activity-log> privacy view', () => {
     for (const r of records) expect(r).toHaveLength(CSV_COLUMNS.length);
 
     // Exactly the user's history as the API lists it, the export itself included.
-    const token = await mintToken(server, { userId: user, sessionId: sid });
+    const token = await mintToken(stack.server, { userId: user, sessionId: sid });
     const api = await allActivity(token);
     const col = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
     expect(records.map((r) => r[col('id')]).sort()).toEqual(api.map((i) => i.id).sort());
@@ -149,9 +136,9 @@ describe('<activity-log> privacy view', () => {
   it('requests erasure after a confirmation that says what will and will not be erased, and shows its status', async () => {
     const user = uid('usr');
     const sid = uid('s');
-    const res = await ingest(server, { events: [signIn(user, sid, { timestamp: ago(60) })] });
+    const res = await ingest(stack.server, { events: [signIn(user, sid, { timestamp: ago(60) })] });
     expect(res.status).toBe(202);
-    const page = await pages.open(host.url({ user, sid, view: 'privacy' }));
+    const page = await stack.pages.open(stack.host.url({ user, sid, view: 'privacy' }));
     await settled(page);
     const w = widget(page);
     await w.getByRole('button', { name: 'Request erasure' }).click();
@@ -160,14 +147,14 @@ describe('<activity-log> privacy view', () => {
     const said = await shown(dialog);
     expect(said).toContain('What will be erased');
     expect(said).toContain('What will stay');
-    const token = await mintToken(server, { userId: user, sessionId: sid });
-    const before = (await (await asUser(server, token, '/v1/me/erasure')).json()) as ErasureView;
+    const token = await mintToken(stack.server, { userId: user, sessionId: sid });
+    const before = (await (await asUser(stack.server, token, '/v1/me/erasure')).json()) as ErasureView;
     expect(before.status).toBe('none');
 
     await dialog.getByRole('button', { name: 'Erase my data' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    const view = (await (await asUser(server, token, '/v1/me/erasure')).json()) as ErasureView;
+    const view = (await (await asUser(stack.server, token, '/v1/me/erasure')).json()) as ErasureView;
     expect(view.status).toBe('pending');
     const grace = Date.parse(view.scheduled_for ?? '') - Date.parse(view.requested_at ?? '');
     expect(Math.round(grace / 86_400_000)).toBe(7);

@@ -2,40 +2,23 @@
 // status call, "Sign out all other sessions" leaves exactly the current one, a keyboard-only revoke, the
 // `session-revoked` event, and live updates without a reload.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SessionView } from '../../shared/api.js';
-import { asUser, ingest, mintToken, signIn, type TestServer } from '../support/server.js';
+import { asUser, ingest, mintToken, signIn } from '../support/server.js';
 import {
   ago,
   focused,
-  type Host,
   hostEvents,
   hostSessionStatus,
-  Pages,
   settled,
   shown,
-  startStack,
   UA,
   uid,
+  useStack,
   widget,
 } from './support.js';
 
-let host: Host;
-let server: TestServer;
-let stop: () => Promise<void>;
-const pages = new Pages();
-
-beforeAll(async () => {
-  ({ host, server, stop } = await startStack());
-  await pages.launch();
-});
-
-afterEach(() => pages.reset());
-
-afterAll(async () => {
-  await pages.close();
-  await stop?.();
-});
+const stack = useStack();
 
 interface Account {
   user: string;
@@ -54,7 +37,7 @@ async function account(): Promise<Account> {
     iphone: uid('iph'),
     linux: uid('lnx'),
   };
-  const res = await ingest(server, {
+  const res = await ingest(stack.server, {
     events: [
       signIn(a.user, a.firefox, {
         user_agent: UA.winFirefox,
@@ -77,15 +60,15 @@ async function account(): Promise<Account> {
 const rows = (page: Page) => widget(page).locator('[part~="session-row"]');
 
 async function openSessions(a: Account): Promise<Page> {
-  const page = await pages.open(host.url({ user: a.user, sid: a.current, view: 'sessions' }));
+  const page = await stack.pages.open(stack.host.url({ user: a.user, sid: a.current, view: 'sessions' }));
   await settled(page);
   await expect.poll(() => rows(page).count()).toBe(4);
   return page;
 }
 
 async function apiSessions(a: Account): Promise<SessionView[]> {
-  const token = await mintToken(server, { userId: a.user, sessionId: a.current });
-  const res = await asUser(server, token, '/v1/me/sessions');
+  const token = await mintToken(stack.server, { userId: a.user, sessionId: a.current });
+  const res = await asUser(stack.server, token, '/v1/me/sessions');
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: SessionView[] }).items.filter((s) => s.status === 'active');
 }
@@ -107,7 +90,7 @@ describe('<activity-log> sessions view', () => {
     await dialog.waitFor();
     expect(await shown(dialog)).toContain('Firefox on Windows will be signed out');
     // Nothing happens before confirming.
-    expect((await hostSessionStatus(server, a.firefox)).status).toBe('active');
+    expect((await hostSessionStatus(stack.server, a.firefox)).status).toBe('active');
     await dialog.getByRole('button', { name: 'Sign out', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
 
@@ -115,11 +98,11 @@ describe('<activity-log> sessions view', () => {
     expect(await rows(page).allInnerTexts()).not.toContainEqual(
       expect.stringContaining('Firefox on Windows'),
     );
-    const status = await hostSessionStatus(server, a.firefox);
+    const status = await hostSessionStatus(stack.server, a.firefox);
     expect(status.status).toBe('revoked');
     expect(status.revoked_at).not.toBeNull();
     for (const sid of [a.current, a.iphone, a.linux]) {
-      expect((await hostSessionStatus(server, sid)).status).toBe('active');
+      expect((await hostSessionStatus(stack.server, sid)).status).toBe('active');
     }
 
     const revoked = (await hostEvents(page)).filter((e) => e.type === 'session-revoked');
@@ -136,7 +119,7 @@ describe('<activity-log> sessions view', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await rows(page).count()).toBe(4);
-    expect((await hostSessionStatus(server, a.iphone)).status).toBe('active');
+    expect((await hostSessionStatus(stack.server, a.iphone)).status).toBe('active');
     expect(await hostEvents(page)).toEqual([]);
   });
 
@@ -156,9 +139,9 @@ describe('<activity-log> sessions view', () => {
     const left = await apiSessions(a);
     expect(left).toHaveLength(1);
     expect(left[0]?.current).toBe(true);
-    expect((await hostSessionStatus(server, a.current)).status).toBe('active');
+    expect((await hostSessionStatus(stack.server, a.current)).status).toBe('active');
     for (const sid of [a.firefox, a.iphone, a.linux]) {
-      expect((await hostSessionStatus(server, sid)).status).toBe('revoked');
+      expect((await hostSessionStatus(stack.server, sid)).status).toBe('revoked');
     }
     expect(await hostEvents(page)).toContainEqual({ type: 'session-revoked', detail: { others: 3 } });
   });
@@ -194,21 +177,23 @@ describe('<activity-log> sessions view', () => {
     await page.keyboard.press('Space');
     await widget(page).getByRole('dialog').waitFor({ state: 'hidden' });
 
-    await expect.poll(async () => (await hostSessionStatus(server, a.linux)).status).toBe('revoked');
+    await expect.poll(async () => (await hostSessionStatus(stack.server, a.linux)).status).toBe('revoked');
     await expect.poll(() => rows(page).count()).toBe(3);
     // The button is gone with its row, so focus is back in the panel it was in, not lost to the page.
     await expect.poll(() => focused(page)).toMatchObject({ inDialog: false, id: 'panel' });
     for (const sid of [a.current, a.firefox, a.iphone]) {
-      expect((await hostSessionStatus(server, sid)).status).toBe('active');
+      expect((await hostSessionStatus(stack.server, sid)).status).toBe('active');
     }
   });
 
   it('shows a sign-in made elsewhere within 5 s, and drops a session revoked elsewhere', async () => {
     const a = await account();
     let stream: Promise<unknown> = Promise.resolve();
-    const page = await pages.open(host.url({ user: a.user, sid: a.current }), {
+    const page = await stack.pages.open(stack.host.url({ user: a.user, sid: a.current }), {
       before: (p) => {
-        stream = p.waitForResponse((r) => r.url() === `${server.url}/v1/me/stream` && r.status() === 200);
+        stream = p.waitForResponse(
+          (r) => r.url() === `${stack.server.url}/v1/me/stream` && r.status() === 200,
+        );
       },
     });
     await settled(page);
@@ -220,7 +205,7 @@ describe('<activity-log> sessions view', () => {
     await stream;
     await page.waitForTimeout(200);
 
-    const res = await ingest(server, {
+    const res = await ingest(stack.server, {
       events: [signIn(a.user, uid('edge'), { user_agent: UA.winEdge, ip_address: '192.0.2.150' })],
     });
     expect(res.status).toBe(202);
@@ -234,8 +219,8 @@ describe('<activity-log> sessions view', () => {
     await expect.poll(() => rows(page).count()).toBe(5);
     const iphone = (await apiSessions(a)).find((s) => s.device?.os === 'iOS');
     expect(iphone).toBeDefined();
-    const elsewhere = await mintToken(server, { userId: a.user, sessionId: a.firefox });
-    const del = await asUser(server, elsewhere, `/v1/me/sessions/${encodeURIComponent(iphone!.id)}`, {
+    const elsewhere = await mintToken(stack.server, { userId: a.user, sessionId: a.firefox });
+    const del = await asUser(stack.server, elsewhere, `/v1/me/sessions/${encodeURIComponent(iphone!.id)}`, {
       method: 'DELETE',
     });
     expect(del.status).toBe(200);

@@ -2,38 +2,11 @@
 // is fetched, then sees the user's views and revokes a session with a confirmation; the user's own component
 // then shows that support did it, with the ticket.
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ingest, signIn, type TestServer } from '../support/server.js';
-import {
-  ago,
-  type Host,
-  hostEvents,
-  hostSessionStatus,
-  Pages,
-  settled,
-  shown,
-  startStack,
-  UA,
-  uid,
-  widget,
-} from './support.js';
+import { describe, expect, it } from 'vitest';
+import { ingest, signIn } from '../support/server.js';
+import { ago, hostEvents, hostSessionStatus, settled, shown, UA, uid, useStack, widget } from './support.js';
 
-let host: Host;
-let server: TestServer;
-let stop: () => Promise<void>;
-const pages = new Pages();
-
-beforeAll(async () => {
-  ({ host, server, stop } = await startStack());
-  await pages.launch();
-});
-
-afterEach(() => pages.reset());
-
-afterAll(async () => {
-  await pages.close();
-  await stop?.();
-});
+const stack = useStack();
 
 interface SupportRow {
   user_id: string | null;
@@ -42,7 +15,7 @@ interface SupportRow {
 
 /** The `support_access` events in the store, with the user each one is about. */
 function supportAccess(): { user: string | null; meta: Record<string, unknown> }[] {
-  const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
+  const db = new Database(stack.server.dbPath, { readonly: true, fileMustExist: true });
   try {
     return db
       .prepare<[], SupportRow>(
@@ -65,7 +38,7 @@ describe('<activity-log mode="support">', () => {
     const agent = uid('agent');
     const current = uid('mac');
     const stolen = uid('win');
-    const res = await ingest(server, {
+    const res = await ingest(stack.server, {
       events: [
         signIn(user, stolen, { user_agent: UA.winFirefox, ip_address: '192.0.2.66', timestamp: ago(40) }),
         signIn(user, current, { user_agent: UA.macChrome, ip_address: '203.0.113.42', timestamp: ago(20) }),
@@ -74,12 +47,13 @@ describe('<activity-log mode="support">', () => {
     expect(res.status).toBe(202);
 
     const apiCalls: string[] = [];
-    const page = await pages.open(
-      host.url({ user: agent, scope: 'support', mode: 'support', target: user }),
+    const page = await stack.pages.open(
+      stack.host.url({ user: agent, scope: 'support', mode: 'support', target: user }),
       {
         before: (p) =>
           p.on('request', (req) => {
-            if (req.url().startsWith(`${server.url}/v1/`)) apiCalls.push(`${req.method()} ${req.url()}`);
+            if (req.url().startsWith(`${stack.server.url}/v1/`))
+              apiCalls.push(`${req.method()} ${req.url()}`);
           }),
       },
     );
@@ -123,14 +97,14 @@ describe('<activity-log mode="support">', () => {
     await w.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
     const dialog = w.getByRole('dialog', { name: 'Sign out this session?' });
     await dialog.waitFor();
-    expect((await hostSessionStatus(server, stolen)).status).toBe('active');
+    expect((await hostSessionStatus(stack.server, stolen)).status).toBe('active');
     await dialog.getByRole('button', { name: 'Sign out', exact: true }).click();
     await dialog.waitFor({ state: 'hidden' });
     await expect.poll(() => rows.count()).toBe(1);
-    const status = await hostSessionStatus(server, stolen);
+    const status = await hostSessionStatus(stack.server, stolen);
     expect(status.status).toBe('revoked');
     expect(status.revoked_by).toContain(agent);
-    expect((await hostSessionStatus(server, current)).status).toBe('active');
+    expect((await hostSessionStatus(stack.server, current)).status).toBe('active');
     expect(await hostEvents(page)).toContainEqual({
       type: 'session-revoked',
       detail: { id: expect.any(String) },
@@ -138,7 +112,7 @@ describe('<activity-log mode="support">', () => {
     expect(supportAccess().filter((r) => r.meta.action === 'revoked_session')).toHaveLength(1);
 
     // 4. The user's own component, on their own session, shows what support did and under which ticket.
-    const mine = await pages.open(host.url({ user, sid: current }));
+    const mine = await stack.pages.open(stack.host.url({ user, sid: current }));
     await settled(mine);
     const panel = widget(mine).locator('[part~="panel"]');
     await expect.poll(() => shown(panel)).toContain('Support signed out a session — ticket #142');

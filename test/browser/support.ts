@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { HostSessionStatus } from '../../shared/api.js';
 import { mintToken, startServer, type TestServer } from '../support/server.js';
 
@@ -312,4 +313,24 @@ export function focused(page: Page): Promise<{ inDialog: boolean; id: string; pa
 export function shown(locator: Locator): Promise<string> {
   // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point here.
   return locator.innerText();
+}
+
+/** One server, one host page server and one browser for a test file, with the hooks that start and stop them. */
+export function useStack(env: Record<string, string> = {}): { host: Host; server: TestServer; pages: Pages } {
+  const pages = new Pages();
+  const stack = { pages } as { host: Host; server: TestServer; pages: Pages };
+  let stop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const started = await startStack(env);
+    stack.host = started.host;
+    stack.server = started.server;
+    stop = started.stop;
+    await pages.launch();
+  });
+  afterEach(() => pages.reset());
+  afterAll(async () => {
+    await pages.close();
+    await stop?.();
+  });
+  return stack;
 }

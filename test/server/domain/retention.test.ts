@@ -144,15 +144,9 @@ describe('signed checkpoints', () => {
 
   it('should catch a rewritten tail, even with every hash recomputed', () => {
     const seq = JSON.parse(readFileSync(checkpointFile, 'utf8')).seq as number;
-    // Rewrite the last rows and re-chain them so `verify` alone passes.
+    // A copy with the triggers dropped, its last rows rewritten and re-chained so `verify` alone passes.
     const env = tamperedCopy([]);
-    const conn = new Database(env.RECEIPTS_DB!);
-    conn.exec('DROP TRIGGER IF EXISTS events_no_update');
-    conn.close();
-    const rechain = cli(env, ['verify']);
-    expect(rechain.code).toBe(0);
-    const r = rewriteTail(env.RECEIPTS_DB!, seq);
-    expect(r).toBe(true);
+    rewriteTail(env.RECEIPTS_DB!, seq);
     expect(cli(env, ['verify']).code).toBe(0);
     const check = cli(env, ['verify', '--checkpoint', checkpointFile]);
     expect(check.code).toBe(1);
@@ -161,7 +155,7 @@ describe('signed checkpoints', () => {
 });
 
 /** Changes the last few rows and recomputes their hashes, as an attacker with file access could. */
-function rewriteTail(path: string, upto: number): boolean {
+function rewriteTail(path: string, upto: number): void {
   const db = new Database(path);
   const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(upto - 3) as EventRow[];
   let prev = (db.prepare('SELECT hash FROM events WHERE seq = ?').get(upto - 4) as { hash: string }).hash;
@@ -178,5 +172,4 @@ function rewriteTail(path: string, upto: number): boolean {
     prev = hash;
   }
   db.close();
-  return true;
 }
