@@ -9,6 +9,11 @@ export function maskIp(value: string): string | null {
   } catch {
     return null;
   }
+  return maskAddress(addr);
+}
+
+/** `maskIp` for an address already parsed (with `ipaddr.process`). */
+export function maskAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
   if (addr.kind() === 'ipv4') {
     const o = (addr as ipaddr.IPv4).octets;
     return `${o[0]}.${o[1]}.${o[2]}.xxx`;
@@ -32,9 +37,16 @@ export function normalizeIp(value: string): string | null {
   }
 }
 
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const IPV6_CHARS = /^[0-9a-f:.]+$/i;
+
 /** Strict: dotted-quad IPv4 or IPv6 only ("1", "0x7f.1" and "3232235777" are not addresses here). */
 export function isIp(value: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value);
+  // Cheap checks first: this runs on every metadata string at ingest.
+  const quad = DOTTED_QUAD.exec(value);
+  if (quad) return quad.slice(1).every((o) => Number(o) <= 255 && (o.length === 1 || o[0] !== '0'));
+  if (!value.includes(':') || value.length > 45 || !IPV6_CHARS.test(value.split('%')[0]!)) return false;
+  return ipaddr.IPv6.isValid(value);
 }
 
 /** `a***@example.com`; one- and two-letter local parts reveal nothing: `***@example.com`. */
