@@ -72,7 +72,8 @@ export const sessions = sqliteTable(
     endedAt: integer('ended_at'),
     revokedBy: text('revoked_by'),
   },
-  (t) => [index('sessions_subject').on(t.subject, t.status)],
+  // (ref, id) covers the activity view's join from each event to its session's public id.
+  (t) => [index('sessions_subject').on(t.subject, t.status), index('sessions_ref_id').on(t.ref, t.id)],
 );
 
 export const devices = sqliteTable(

@@ -1,0 +1,1 @@
+CREATE INDEX `sessions_ref_id` ON `sessions` (`ref`,`id`);
