@@ -4,11 +4,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { ApiError } from './errors.js';
 
-// The rest of an oversized body is drained, not read, and the connection closes after the answer.
 const tooLarge = (limit: number) =>
-  new ApiError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`, undefined, {
-    connection: 'close',
-  });
+  new ApiError(413, 'payload_too_large', `The body is larger than ${limit} bytes.`);
+
+// An oversized body is drained before the 413 goes out, so a client still sending it can read the answer
+// instead of having its write cut off; past this many times the limit, the connection is simply closed.
+const DRAIN_FACTOR = 4;
 
 export async function readBody(c: Context, limit: number): Promise<string> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
@@ -17,26 +18,25 @@ export async function readBody(c: Context, limit: number): Promise<string> {
     if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
     return text;
   }
-  if (Number(incoming.headers['content-length']) > limit) {
-    incoming.resume();
+  const declared = Number(incoming.headers['content-length']);
+  if (declared > limit * DRAIN_FACTOR) {
+    incoming.destroy();
     throw tooLarge(limit);
   }
   return new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     incoming.on('data', (chunk: Buffer) => {
-      if (over) return;
       size += chunk.length;
-      if (size > limit) {
-        over = true;
+      if (size <= limit) chunks.push(chunk);
+      else if (size > limit * DRAIN_FACTOR) {
+        incoming.destroy();
         reject(tooLarge(limit));
-        return;
       }
-      chunks.push(chunk);
     });
     incoming.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks, size).toString('utf8'));
+      if (size > limit) reject(tooLarge(limit));
+      else resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
     incoming.on('error', reject);
   });
