@@ -23,11 +23,6 @@ export function maskAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
   return `${prefix}/48`;
 }
 
-/** The network an address belongs to (/24 or /48), for comparing where sign-ins come from. */
-export function networkOf(value: string): string | null {
-  return maskIp(value);
-}
-
 /** Canonical text form of an IP (IPv4-mapped IPv6 becomes IPv4), or null when it is not an IP. */
 export function normalizeIp(value: string): string | null {
   try {

@@ -15,6 +15,7 @@ declare module 'hono' {
     clientIp: string;
     widget: WidgetPrincipal;
     key: KeyIdentity;
-    supportReason: string;
+    /** Why staff are looking: X-Support-Reason or X-Access-Reason, validated. */
+    reason: string;
   }
 }

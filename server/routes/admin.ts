@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { adminEventsQuerySchema } from '../../shared/schemas/me.js';
+import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
 import { buildEvidence } from '../domain/evidence.js';
@@ -26,15 +26,15 @@ const exportBodySchema = z
 
 function requireReason(): MiddlewareHandler {
   return async function accessReason(c, next) {
-    const reason = c.req.header('x-access-reason')?.trim();
-    if (!reason || reason.length < 3 || reason.length > 500 || /[\u0000-\u001f\u007f]/.test(reason)) {
+    const reason = accessReasonSchema.safeParse(c.req.header('x-access-reason'));
+    if (!reason.success) {
       throw new ApiError(
         400,
         'reason_required',
-        'X-Access-Reason is required: why you are looking (a case or ticket).',
+        reason.error.issues[0]?.message ?? 'X-Access-Reason is required.',
       );
     }
-    c.set('supportReason', reason);
+    c.set('reason', reason.data);
     await next();
   };
 }
@@ -50,7 +50,7 @@ export function adminRoutes(s: Services) {
       const page = investigate(s, q);
       await recordAccess(s, {
         who: who(c.get('key').name),
-        reason: c.get('supportReason'),
+        reason: c.get('reason'),
         action: 'investigate',
         query: { user_id: q.user_id, ip: q.ip, cidr: q.cidr, from: q.from, to: q.to },
       });
@@ -65,7 +65,7 @@ export function adminRoutes(s: Services) {
     const body = await parseBody(c, exportBodySchema);
     await recordAccess(s, {
       who: who(c.get('key').name),
-      reason: c.get('supportReason'),
+      reason: c.get('reason'),
       action: 'export',
       query: body,
     });

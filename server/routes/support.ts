@@ -44,7 +44,7 @@ function supportAccess(s: Services): MiddlewareHandler {
         }),
       ),
     );
-    c.set('supportReason', reason.data);
+    c.set('reason', reason.data);
     await next();
   };
 }
@@ -57,7 +57,7 @@ export function supportRoutes(s: Services) {
       subject: s.log.subjects.lookup(userId),
       currentRef: null,
       actor: `support:${c.get('widget').claims.sub}`,
-      reason: c.get('supportReason'),
+      reason: c.get('reason'),
     };
   };
   const app = new Hono();

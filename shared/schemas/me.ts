@@ -28,12 +28,27 @@ export const reportBodySchema = z
   })
   .default({});
 
-export const supportReasonSchema = z
-  .string({ message: 'X-Support-Reason is required: a ticket reference' })
-  .trim()
-  .min(3, 'X-Support-Reason is required: a ticket reference')
-  .max(200, 'X-Support-Reason is too long')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'X-Support-Reason contains control characters');
+/** A reason header staff must give (`X-Support-Reason`, `X-Access-Reason`): short, printable text. */
+export function reasonHeaderSchema(header: string, required: string, max: number) {
+  return z
+    .string({ message: required })
+    .trim()
+    .min(3, required)
+    .max(max, `${header} is too long`)
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${header} contains control characters`);
+}
+
+export const supportReasonSchema = reasonHeaderSchema(
+  'X-Support-Reason',
+  'X-Support-Reason is required: a ticket reference',
+  200,
+);
+
+export const accessReasonSchema = reasonHeaderSchema(
+  'X-Access-Reason',
+  'X-Access-Reason is required: why you are looking (a case or ticket).',
+  500,
+);
 
 export const adminEventsQuerySchema = z
   .strictObject({
