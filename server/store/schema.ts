@@ -166,14 +166,35 @@ export const retentionCheckpoints = sqliteTable('retention_checkpoints', {
   createdAt: integer('created_at').notNull(),
 });
 
-/** Signed chain heads (Ed25519). */
+/** Signed checkpoints (Ed25519): the chain head, and since the Merkle tree the C2SP signed note over it. */
 export const checkpoints = sqliteTable('checkpoints', {
   id: integer('id').primaryKey(),
-  seq: integer('seq').notNull(),
-  hash: text('hash').notNull(),
+  seq: integer('seq').notNull(), // = tree size
+  hash: text('hash').notNull(), // chain hash of the event at `seq`
   signedAt: integer('signed_at').notNull(),
   keyId: text('key_id').notNull(),
   signature: text('signature').notNull(),
+  root: text('root'), // base64 RFC 6962 root hash of the first `seq` leaves
+  note: text('note'), // the C2SP tlog-checkpoint signed note, exactly as served
+});
+
+/**
+ * The RFC 6962 Merkle tree beside the chain: leaf i is the event with seq i + 1 (leaf data = the 32 bytes of
+ * its chain hash). Only complete subtrees are stored; `id` = last leaf covered × 64 + level, so nodes are
+ * written in ascending key order (appends at the end of the B-tree) and never change. Retention keeps them.
+ */
+export const merkleNodes = sqliteTable('merkle_nodes', {
+  id: integer('id').primaryKey(),
+  hash: blob('hash', { mode: 'buffer' }).notNull(),
+});
+
+/** Where each log stream destination stands: the last seq (and checkpoint) it acknowledged. */
+export const streamCursors = sqliteTable('stream_cursors', {
+  destination: text('destination').primaryKey(), // the destination without credentials
+  lastSeq: integer('last_seq').notNull(),
+  lastCheckpoint: integer('last_checkpoint').notNull().default(0), // checkpoints.id last sent
+  updatedAt: integer('updated_at').notNull(),
+  lastError: text('last_error'),
 });
 
 /**
