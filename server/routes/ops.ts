@@ -1,6 +1,7 @@
 // Operations: health and Prometheus metrics.
 import { Hono } from 'hono';
 import type { Services } from '../services.js';
+import { renderStreamMetrics } from '../streams/index.js';
 
 export function opsRoutes(s: Services) {
   const app = new Hono();
@@ -20,7 +21,9 @@ export function opsRoutes(s: Services) {
       process_resident_memory_bytes: mem.rss,
       nodejs_heap_used_bytes: mem.heapUsed,
     });
-    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.body(body + renderStreamMetrics(), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
   return app;
 }
