@@ -18,6 +18,7 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   checkpoint: () => import('./cli/checkpoint.js'),
   export: () => import('./cli/export.js'),
   'verify-export': () => import('./cli/verify-export.js'),
+  'stream-check': () => import('./cli/stream-check.js'),
 };
 
 const USAGE = `Usage: receipts <command> [options]
@@ -33,6 +34,7 @@ Commands:
   checkpoint   sign the chain head and print it
   export       write an evidence export for a user or an IP
   verify-export  check an evidence export without the store
+  stream-check   prove a received log stream complete and unaltered
 
 Run "receipts <command> --help" for a command's options.`;
 
