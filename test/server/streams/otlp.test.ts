@@ -52,11 +52,26 @@ describe('streaming to an OTLP/HTTP receiver', () => {
     expect(text).not.toContain('203.0.113.42');
 
     // One batch missing from the middle, or one event changed inside a batch, fails the check.
-    const middle = Math.floor(bodies.length / 2);
+    // (A body whose events no other body repeats: removing a resent copy would rightly pass.)
+    const seqsOf = (body: string) =>
+      readReceived(body).records.flatMap((r) => (r.kind === 'event' ? [r.seq] : []));
+    const counts = new Map<number, number>();
+    for (const b of bodies) for (const q of seqsOf(b)) counts.set(q, (counts.get(q) ?? 0) + 1);
+    const middle = bodies.findIndex(
+      (b, i) => i >= bodies.length / 2 && seqsOf(b).length > 0 && seqsOf(b).every((q) => counts.get(q) === 1),
+    );
+    expect(middle).toBeGreaterThan(0);
     const removed = streamCheckLines(receiver.file, 'removed.ndjson', bodies.toSpliced(middle, 1), vkey);
     expect(removed.code).toBe(1);
     expect(removed.stdout).toMatch(/stream FAILED: line \d+: seq \d+(–\d+)? missing/);
-    const altered = bodies.with(middle, bodies[middle]!.replace('\\"attempt\\\\\\":', '\\"attempt\\\\\\":1'));
+    const request = decodeLogsRequest(bodies[middle]!);
+    const victim = request.resourceLogs![0]!.scopeLogs[0]!.logRecords!.find(
+      (r) => r.eventName !== 'receipts.checkpoint',
+    )!;
+    victim.body = {
+      stringValue: JSON.stringify({ ...JSON.parse(victim.body!.stringValue!), outcome: 'failure' }),
+    };
+    const altered = bodies.with(middle, JSON.stringify(request));
     expect(altered[middle]).not.toBe(bodies[middle]);
     const changed = streamCheckLines(receiver.file, 'altered.ndjson', altered, vkey);
     expect(changed.code).toBe(1);

@@ -35,6 +35,8 @@ async function ingestEvents(server: TestServer, n: number): Promise<void> {
     const res = await ingest(server, { events });
     expect(res.status).toBe(202);
   }
+  // A checkpoint signed now (the route signs one when the tree has grown) goes down the stream too.
+  expect((await fetch(`${server.url}/v1/log/checkpoint`)).status).toBe(200);
 }
 
 export async function until(
