@@ -8,9 +8,10 @@ import { activityBench } from './activity.js';
 import { auditBench } from './audit.js';
 import { ingestBench } from './ingest.js';
 import { BENCH, log, QUICK } from './lib.js';
+import { streamsBench } from './streams.js';
 import { summary } from './summary.js';
 
-const PARTS = { ingest: ingestBench, activity: activityBench, audit: auditBench };
+const PARTS = { ingest: ingestBench, activity: activityBench, audit: auditBench, streams: streamsBench };
 
 async function main() {
   const wanted = process.argv.slice(2);

@@ -9,7 +9,7 @@ const count = (x) =>
 
 export function summary(results) {
   const lines = [];
-  const any = results.ingest ?? results.activity ?? results.audit;
+  const any = results.ingest ?? results.activity ?? results.audit ?? results.streams;
   if (!any) return 'No results yet.\n';
   const m = any.machine;
   lines.push(
@@ -64,6 +64,24 @@ export function summary(results) {
       '|---|--:|:--|',
       `| \`receipts verify\` over ${count(verify.events)} events | ${n(verify.events_per_s)} events/s (${f(verify.seconds, 1)} s) | |`,
       `| erasure of a user with ${count(erasure.user_events)} events (beside ${count(erasure.other_events)} of others) | ${f(erasure.seconds * 1000, 0)} ms | < 1 s ${mark(erasure.met)} |`,
+      '',
+    );
+  }
+  const st = results.streams;
+  if (st) {
+    const { streams_off: off, streams_on: on, received } = st.results;
+    const lag = Object.entries(on.lag_events_at_end_of_ingest)
+      .map(([d, l]) => `${d.split(':')[0]} ${n(l)}`)
+      .join(', ');
+    lines.push(
+      `**Streams** (${st.date.slice(0, 10)}; ${count(on.events)} events in ${st.sizes.batch}-event batches; \`bench/results/streams.json\`)`,
+      '',
+      '| run | events/s | server CPU per event | lag when ingest ended | caught up after |',
+      '|---|--:|--:|:--|--:|',
+      `| no streams | ${n(off.events_per_s)} | ${f(off.server_cpu_us_per_event, 0)} µs | | |`,
+      `| one syslog (rsyslogd, TCP) + one OTLP/HTTP stream | ${n(on.events_per_s)} (${f(st.ratio_on_over_off)}×) | ${f(on.server_cpu_us_per_event, 0)} µs | ${lag} | ${f(on.seconds_to_catch_up_after_ingest, 1)} s |`,
+      '',
+      `Received: ${n(received.syslog_events)} syslog event lines, ${n(received.otlp_records)} OTLP records in ${n(received.otlp_requests)} requests (the events Receipts adds itself, such as alerts, and checkpoints included).`,
       '',
     );
   }
