@@ -1,4 +1,7 @@
 // OTLP/HTTP JSON logs: one POST per batch, taken when the collector answers 2xx.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import type { Logger } from '../log.js';
 import type { Destination } from './destination.js';
 import { otlpRequestBody } from './otlp-format.js';
@@ -14,20 +17,18 @@ export class OtlpTransport implements Transport {
   constructor(
     private readonly destination: Extract<Destination, { kind: 'otlp' }>,
     private readonly logger: Logger,
+    private readonly ca: string | null,
   ) {}
 
   async send(batch: Batch): Promise<void> {
     if (batch.records.length > 0) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (this.destination.authorization) headers.authorization = this.destination.authorization;
-      const res = await fetch(this.destination.url, {
-        method: 'POST',
-        headers,
-        body: otlpRequestBody(batch.records),
-        signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      const { status, text } = await post(this.destination.url, headers, otlpRequestBody(batch.records), {
+        ca: this.ca,
+        signal: this.controller.signal,
       });
-      const text = await res.text().catch(() => '');
-      if (!res.ok) throw new Error(`the collector answered HTTP ${res.status}`);
+      if (status < 200 || status > 299) throw new Error(`the collector answered HTTP ${status}`);
       this.warnPartial(text);
     }
     this.confirmed = batch.end;
@@ -67,4 +68,41 @@ export class OtlpTransport implements Transport {
       // Not JSON: nothing to report.
     }
   }
+}
+
+/** One POST with node:http(s), so that RECEIPTS_STREAM_CA applies to https collectors as it does to syslog. */
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Uint8Array,
+  opts: { ca: string | null; signal: AbortSignal },
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(body.byteLength) },
+        ca: opts.ca && target.protocol === 'https:' ? [...rootCertificates, opts.ca] : undefined,
+        signal: AbortSignal.any([opts.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          // A reply is small; a collector that sends more is not read further.
+          size += c.length;
+          if (size <= 64 * 1024) chunks.push(c);
+        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -20,7 +20,7 @@ export const STREAM_DEFAULTS: StreamOptions & { confirmMs: number } = {
 function transportFor(s: Services, d: Destination): Transport {
   return d.kind === 'syslog'
     ? new SyslogTransport(d, s.config.streams.ca, STREAM_DEFAULTS.confirmMs)
-    : new OtlpTransport(d, s.logger);
+    : new OtlpTransport(d, s.logger, s.config.streams.ca);
 }
 
 /** Returns the function that stops every stream (waiting for each to close and save its cursor). */

@@ -1,11 +1,12 @@
 // A small OTLP/HTTP JSON logs receiver for tests: decodes each POST /v1/logs body as the OpenTelemetry
 // project's ExportLogsServiceRequest type, checks the documented JSON shape, and appends accepted bodies to
 // an NDJSON file. It can be stopped and started on the same port, or made to answer 503 for a while.
-import { appendFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { IExportLogsServiceResponse } from '@opentelemetry/otlp-transformer';
 import type { IExportLogsServiceRequest } from '@opentelemetry/otlp-transformer/build/src/logs/internal-types.js';
-import { freePort } from './rsyslog.js';
+import { freePort, type TlsFiles } from './rsyslog.js';
 
 export interface OtlpReceiver {
   url: string;
@@ -42,12 +43,13 @@ export function decodeLogsRequest(text: string): IExportLogsServiceRequest {
   return request;
 }
 
-export async function otlpReceiver(file: string): Promise<OtlpReceiver> {
+/** With `tls`, the receiver speaks https with the test CA's server certificate. */
+export async function otlpReceiver(file: string, tls?: TlsFiles): Promise<OtlpReceiver> {
   const port = await freePort();
   let server: Server | null = null;
   let failing: number | null = null;
   const r: OtlpReceiver = {
-    url: `http://127.0.0.1:${port}/v1/logs`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/v1/logs`,
     file,
     malformed: [],
     accepted: 0,
@@ -55,7 +57,7 @@ export async function otlpReceiver(file: string): Promise<OtlpReceiver> {
       failing = status;
     },
     start() {
-      const srv = createServer((req, res) => {
+      const handle = (req: IncomingMessage, res: ServerResponse) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', () => {
@@ -84,7 +86,10 @@ export async function otlpReceiver(file: string): Promise<OtlpReceiver> {
           const reply: IExportLogsServiceResponse = {};
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
         });
-      });
+      };
+      const srv = tls
+        ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handle)
+        : createServer(handle);
       server = srv;
       return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve()));
     },

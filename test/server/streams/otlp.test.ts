@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readReceived } from '../../../server/streams/received.js';
 import { decodeLogsRequest, otlpReceiver } from '../../support/otlp-receiver.js';
-import { tempDir } from '../../support/server.js';
-import { expectEverySeq, streamCheck, streamCheckLines, streamThroughOutages } from './outage.js';
+import { makeTestCa } from '../../support/rsyslog.js';
+import { ingest, signIn, startServer, tempDir } from '../../support/server.js';
+import { expectEverySeq, streamCheck, streamCheckLines, streamThroughOutages, until } from './outage.js';
 
 describe('streaming to an OTLP/HTTP receiver', () => {
   it('should deliver every seq in order across 503s, an outage and a restart, and stream-check should prove it', async () => {
@@ -76,5 +77,31 @@ describe('streaming to an OTLP/HTTP receiver', () => {
     const changed = streamCheckLines(receiver.file, 'altered.ndjson', altered, vkey);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/the event does not match its hash \(altered\)/);
+  });
+
+  it('should send to an https collector whose certificate RECEIPTS_STREAM_CA vouches for, and only then', async () => {
+    const dir = tempDir('receipts-otlps-');
+    const certs = makeTestCa(dir);
+    const receiver = await otlpReceiver(join(dir, 'received.ndjson'), certs);
+    await receiver.start();
+    const trusting = await startServer({
+      env: { RECEIPTS_STREAMS: `otlp+${receiver.url}`, RECEIPTS_STREAM_CA: certs.ca },
+    });
+    const untrusting = await startServer({ env: { RECEIPTS_STREAMS: `otlp+${receiver.url}` } });
+    try {
+      expect((await ingest(trusting, signIn('usr_tls', 'sess_tls'))).status).toBe(202);
+      await until('the events arrived over https', () => receiver.accepted > 0);
+      await until('the untrusting server gives up on the certificate', () =>
+        untrusting.output().includes('"stream_down"'),
+      );
+      expect(untrusting.output()).toMatch(/self[- ]signed|unable to (get|verify)/i);
+    } finally {
+      await trusting.stop();
+      await untrusting.stop();
+      await receiver.stop();
+    }
+    expect(readFileSync(receiver.file, 'utf8')).toContain('login_success');
+    // One chain from seq 1, so nothing of the untrusting server's own log (another seq 1) got through.
+    expect(streamCheck(receiver.file, null).code).toBe(0);
   });
 });
