@@ -4,7 +4,7 @@
 import type { Logger } from '../log.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { Cursors } from './cursor.js';
-import type { Position, RecordReader } from './records.js';
+import type { Batch, Position, RecordReader } from './records.js';
 import type { Transport } from './transport.js';
 
 const STOP_WAIT_MS = 5_000;
@@ -34,6 +34,7 @@ export class Stream {
   private failures = 0;
   private stopped = false;
   private abandoned = false;
+  private skippedTo = 0;
   private wake: (() => void) | null = null;
   private saving: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
@@ -102,6 +103,7 @@ export class Stream {
       let delay = 0;
       try {
         const batch = this.reader.after(this.sent, this.options.batchSize);
+        this.noticeSkipped(batch);
         const moved = batch.end.seq !== this.sent.seq || batch.end.checkpoint !== this.sent.checkpoint;
         if (moved) {
           await this.transport.send(batch);
@@ -140,6 +142,19 @@ export class Stream {
           });
         }),
     );
+  }
+
+  /** Retention may prune events a destination far behind has not taken: say so, once per jump. */
+  private noticeSkipped(batch: Batch): void {
+    const first = batch.records.find((r) => r.kind === 'event');
+    if (first?.kind !== 'event' || first.event.seq <= this.sent.seq + 1 || first.event.seq <= this.skippedTo)
+      return;
+    this.skippedTo = first.event.seq;
+    this.logger.error({
+      event_type: 'stream_gap',
+      message: `log stream to ${this.destination}: seq ${this.sent.seq + 1}–${first.event.seq - 1} were pruned by retention before it took them`,
+      destination: this.destination,
+    });
   }
 
   private markUp(): void {

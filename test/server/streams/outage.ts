@@ -77,6 +77,8 @@ export async function streamThroughOutages(
     await until('the stream says it is down', () => first.output().includes('"stream_down"'));
     await until('the lag shows', async () => ((await metric(first, 'receipts_stream_lag_events')) ?? 0) > 0);
     expect(await metric(first, 'receipts_stream_up')).toBe(0);
+    const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    expect(metrics).toMatch(/^receipts_stream_last_error_timestamp_seconds\{destination="[^"]+",error="[^"]+"\} \d/m);
     await receiver.start();
     await ingestEvents(first, 500);
     await until('the stream is back', () => first.output().includes('"stream_up"'));
