@@ -78,7 +78,9 @@ export async function streamThroughOutages(
     await until('the lag shows', async () => ((await metric(first, 'receipts_stream_lag_events')) ?? 0) > 0);
     expect(await metric(first, 'receipts_stream_up')).toBe(0);
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
-    expect(metrics).toMatch(/^receipts_stream_last_error_timestamp_seconds\{destination="[^"]+",error="[^"]+"\} \d/m);
+    expect(metrics).toMatch(
+      /^receipts_stream_last_error_timestamp_seconds\{destination="[^"]+",error="[^"]+"\} \d/m,
+    );
     await receiver.start();
     await ingestEvents(first, 500);
     await until('the stream is back', () => first.output().includes('"stream_up"'));
@@ -86,20 +88,28 @@ export async function streamThroughOutages(
     await first.stop();
     outputs.push(first.output());
   }
-  // Receipts restarts on the same store and resumes from the cursor.
+  // Receipts restarts on the same store and resumes from the cursor; then it is killed mid-stream, with
+  // no clean close: what it had written but not yet seen taken is sent again by the next start.
   const second = await startServer({ dir: first.dir, reuseEnv: first.env });
-  let vkey: string | null = null;
   try {
     await ingestEvents(second, 700);
+  } finally {
+    await second.kill();
+    outputs.push(second.output());
+  }
+  const third = await startServer({ dir: first.dir, reuseEnv: first.env });
+  let vkey: string | null = null;
+  try {
+    await ingestEvents(third, 300);
     await until(
       'the destination has taken everything',
-      async () => (await metric(second, 'receipts_stream_lag_events')) === 0,
+      async () => (await metric(third, 'receipts_stream_lag_events')) === 0,
     );
-    const key = await fetch(`${second.url}/v1/log/key`);
+    const key = await fetch(`${third.url}/v1/log/key`);
     vkey = key.ok ? (await key.text()).trim() : null;
   } finally {
-    await second.stop();
-    outputs.push(second.output());
+    await third.stop();
+    outputs.push(third.output());
   }
   const db = new Database(first.dbPath, { readonly: true });
   const head = (db.prepare('SELECT MAX(seq) AS s FROM events').get() as { s: number }).s;
