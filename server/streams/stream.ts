@@ -68,7 +68,7 @@ export class Stream {
     };
   }
 
-  /** Wakes an idle loop at once (after a commit), instead of at its next poll. */
+  /** Wakes a loop that is idle or backing off, instead of at its next poll (used when stopping). */
   poke(): void {
     this.wake?.();
   }
