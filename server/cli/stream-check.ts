@@ -1,9 +1,10 @@
 // `receipts stream-check FILE [--key VKEY]`: proves a stream a receiver stored complete and unaltered.
-import { readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseVkey, type Vkey } from '../../shared/tlog/index.js';
-import { checkStream } from '../streams/check.js';
-import { ReceivedError, readReceived } from '../streams/received.js';
+import { StreamChecker } from '../streams/check.js';
+import { formatOf, ReceivedError, type ReceivedFormat, recordsOnLine } from '../streams/received.js';
 import { CliError } from './open.js';
 
 export const help = `Usage: receipts stream-check FILE [--key VKEY]
@@ -35,28 +36,38 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`--key: ${(error as Error).message}`);
     }
   }
-  let text: string;
+  if (!existsSync(file)) throw new CliError(`cannot read ${file}`);
+  // Line by line: a receiver's file may be far larger than memory allows as one string.
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  const checker = new StreamChecker(key);
+  let format: ReceivedFormat | null = null;
+  let n = 0;
   try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${file}`);
-  }
-  let result: Awaited<ReturnType<typeof checkStream>>;
-  let format: string;
-  try {
-    const received = readReceived(text);
-    format = received.format;
-    result = await checkStream(received.records, key);
+    for await (const text of lines) {
+      n++;
+      if (format === null) {
+        if (text.trim() === '') continue;
+        format = formatOf(text);
+      }
+      for (const record of recordsOnLine(format, text, n)) {
+        const problem = await checker.add(record);
+        if (problem) return failed(problem);
+      }
+    }
   } catch (error) {
-    if (!(error instanceof ReceivedError)) throw error;
-    process.stdout.write(`stream FAILED: ${error.message}\n`);
-    return 1;
+    if (error instanceof ReceivedError) return failed(error.message);
+    throw error;
+  } finally {
+    lines.close();
   }
-  if (result.ok) {
-    process.stdout.write(`stream intact (${format}): ${result.summary}\n`);
-    return 0;
-  }
-  process.stdout.write(`stream FAILED: ${result.problem}\n`);
+  const result = await checker.finish();
+  if (!result.ok) return failed(result.problem);
+  process.stdout.write(`stream intact (${format}): ${result.summary}\n`);
+  return 0;
+}
+
+function failed(problem: string): number {
+  process.stdout.write(`stream FAILED: ${problem}\n`);
   return 1;
 }
 

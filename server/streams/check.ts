@@ -57,98 +57,111 @@ function asEvent(value: unknown): ChainedEvent | null {
   return v as unknown as ChainedEvent;
 }
 
-export async function checkStream(records: Received[], key: Vkey | null): Promise<CheckResult> {
-  const hashes: string[] = []; // hashes[seq - first]
-  let first = 0;
-  let duplicates = 0;
-  const checkpoints: { line: number; size: number; root: Uint8Array }[] = [];
-  const fail = (line: number, problem: string): CheckResult => ({
-    ok: false,
-    problem: `line ${line}: ${problem}`,
-  });
+/** Checks records one at a time, so a receiver's file of any length is read as a stream. */
+export class StreamChecker {
+  private readonly hashes: string[] = []; // hashes[seq - first]
+  private first = 0;
+  private duplicates = 0;
+  private readonly checkpoints: { line: number; size: number; root: Uint8Array }[] = [];
 
-  for (const r of records) {
+  constructor(private readonly key: Vkey | null) {}
+
+  /** Null while all is well; otherwise the problem, naming its line. */
+  async add(r: Received): Promise<string | null> {
+    const fail = (problem: string) => `line ${r.line}: ${problem}`;
+    const { hashes, key } = this;
     if (r.kind === 'checkpoint') {
       let cp: { size: number; root: Uint8Array };
       try {
         cp = key ? await openNote(r.note, key) : parseCheckpoint(splitNote(r.note).text);
       } catch (error) {
-        return fail(r.line, `checkpoint of size ${r.size}: ${(error as Error).message}`);
+        return fail(`checkpoint of size ${r.size}: ${(error as Error).message}`);
       }
-      if (cp.size !== r.size)
-        return fail(r.line, `checkpoint says size ${cp.size}, its record says ${r.size}`);
-      checkpoints.push({ line: r.line, size: cp.size, root: cp.root });
-      continue;
+      if (cp.size !== r.size) return fail(`checkpoint says size ${cp.size}, its record says ${r.size}`);
+      this.checkpoints.push({ line: r.line, size: cp.size, root: cp.root });
+      return null;
     }
     const event = asEvent(r.event);
-    if (!event) return fail(r.line, `seq ${r.seq}: not a Receipts event`);
-    if (event.seq !== r.seq) return fail(r.line, `the record says seq ${r.seq}, its event says ${event.seq}`);
-    if (event.hash !== r.hash)
-      return fail(r.line, `seq ${r.seq}: the record's hash differs from its event's`);
+    if (!event) return fail(`seq ${r.seq}: not a Receipts event`);
+    if (event.seq !== r.seq) return fail(`the record says seq ${r.seq}, its event says ${event.seq}`);
+    if (event.hash !== r.hash) return fail(`seq ${r.seq}: the record's hash differs from its event's`);
     const { hash, ...row } = event;
     if ((await eventHash(row)) !== hash)
-      return fail(r.line, `seq ${r.seq}: the event does not match its hash (altered)`);
+      return fail(`seq ${r.seq}: the event does not match its hash (altered)`);
     if (hashes.length === 0) {
-      first = event.seq;
-      if (first === 1 && event.prev_hash !== GENESIS) return fail(r.line, 'seq 1 does not start the chain');
+      this.first = event.seq;
+      if (event.seq === 1 && event.prev_hash !== GENESIS) return fail('seq 1 does not start the chain');
       hashes.push(hash);
-      continue;
+      return null;
     }
+    const first = this.first;
     const next = first + hashes.length;
-    if (event.seq < first)
-      return fail(r.line, `seq ${event.seq} comes after the stream started at seq ${first}`);
+    if (event.seq < first) return fail(`seq ${event.seq} comes after the stream started at seq ${first}`);
     if (event.seq < next) {
       // Sent again after a reconnect: it must be the very same record.
-      if (hashes[event.seq - first] !== hash)
-        return fail(r.line, `seq ${event.seq} arrived twice, differently`);
-      duplicates++;
-      continue;
+      if (hashes[event.seq - first] !== hash) return fail(`seq ${event.seq} arrived twice, differently`);
+      this.duplicates++;
+      return null;
     }
     if (event.seq > next)
       return fail(
-        r.line,
         `seq ${next}${event.seq - 1 > next ? `–${event.seq - 1}` : ''} missing (the next record is seq ${event.seq})`,
       );
     if (event.prev_hash !== hashes[hashes.length - 1])
-      return fail(r.line, `seq ${event.seq} does not link to seq ${event.seq - 1} (prev_hash differs)`);
+      return fail(`seq ${event.seq} does not link to seq ${event.seq - 1} (prev_hash differs)`);
     hashes.push(hash);
+    return null;
   }
-  if (hashes.length === 0) return { ok: false, problem: 'no Receipts events in the file' };
-  const last = first + hashes.length - 1;
 
-  let checked = 0;
-  let unchecked = 0;
-  const sizes = [...new Set(checkpoints.map((c) => c.size))].sort((a, b) => a - b);
-  for (const c of checkpoints) {
-    if (c.size > last)
-      return fail(
-        c.line,
-        `checkpoint of size ${c.size}, but the stream holds seq ${first}–${last}: seq ${last + 1}… missing`,
-      );
-  }
-  const roots = first === 1 ? await rootsAt(hashes, sizes) : new Map<number, Uint8Array>();
-  for (const c of checkpoints) {
-    const root = roots.get(c.size);
-    if (!root) {
-      unchecked++;
-      continue;
+  /** After the last record: every checkpoint against the Merkle root of the received hashes. */
+  async finish(): Promise<CheckResult> {
+    const { hashes, first, checkpoints, key } = this;
+    if (hashes.length === 0) return { ok: false, problem: 'no Receipts events in the file' };
+    const last = first + hashes.length - 1;
+    for (const c of checkpoints) {
+      if (c.size > last)
+        return {
+          ok: false,
+          problem: `line ${c.line}: checkpoint of size ${c.size}, but the stream holds seq ${first}–${last}: seq ${last + 1}… missing`,
+        };
     }
-    if (toBase64(root) !== toBase64(c.root))
-      return fail(
-        c.line,
-        `checkpoint of size ${c.size}: the received events' Merkle root differs from the signed root`,
-      );
-    checked++;
+    const sizes = [...new Set(checkpoints.map((c) => c.size))].sort((a, b) => a - b);
+    const roots = first === 1 ? await rootsAt(hashes, sizes) : new Map<number, Uint8Array>();
+    let checked = 0;
+    let unchecked = 0;
+    for (const c of checkpoints) {
+      const root = roots.get(c.size);
+      if (!root) {
+        unchecked++;
+        continue;
+      }
+      if (toBase64(root) !== toBase64(c.root))
+        return {
+          ok: false,
+          problem: `line ${c.line}: checkpoint of size ${c.size}: the received events' Merkle root differs from the signed root`,
+        };
+      checked++;
+    }
+    const parts = [
+      `${hashes.length} events, seq ${first}–${last}, contiguous and chained`,
+      this.duplicates > 0 ? `${this.duplicates} duplicates dropped` : null,
+      checkpoints.length === 0
+        ? 'no checkpoints in the stream'
+        : `${checked} checkpoint${checked === 1 ? '' : 's'} match the received events${key ? ' (signatures verified)' : ' (signatures not checked: no --key)'}`,
+      unchecked > 0 ? `${unchecked} not checkable (the stream starts at seq ${first})` : null,
+    ];
+    return { ok: true, summary: parts.filter(Boolean).join('; ') };
   }
-  const parts = [
-    `${hashes.length} events, seq ${first}–${last}, contiguous and chained`,
-    duplicates > 0 ? `${duplicates} duplicates dropped` : null,
-    checkpoints.length === 0
-      ? 'no checkpoints in the stream'
-      : `${checked} checkpoint${checked === 1 ? '' : 's'} match the received events${key ? ' (signatures verified)' : ' (signatures not checked: no --key)'}`,
-    unchecked > 0 ? `${unchecked} not checkable (the stream starts at seq ${first})` : null,
-  ];
-  return { ok: true, summary: parts.filter(Boolean).join('; ') };
+}
+
+/** All records at once (tests, small files). */
+export async function checkStream(records: Iterable<Received>, key: Vkey | null): Promise<CheckResult> {
+  const checker = new StreamChecker(key);
+  for (const r of records) {
+    const problem = await checker.add(r);
+    if (problem) return { ok: false, problem };
+  }
+  return checker.finish();
 }
 
 /** RFC 6962 roots of the first `size` leaves for each wanted size, in one pass over the leaves. */

@@ -16,42 +16,47 @@ export class ReceivedError extends Error {
   }
 }
 
-/** Every record in the file, in the order stored. Lines that are not ours (other senders) are skipped. */
-export function readReceived(text: string): { format: 'syslog' | 'otlp'; records: Received[] } {
-  const lines = text.split('\n');
-  const first = lines.find((l) => l.trim() !== '') ?? '';
-  if (first.trimStart().startsWith('{')) return { format: 'otlp', records: readOtlp(lines) };
-  return { format: 'syslog', records: readSyslog(lines) };
+export type ReceivedFormat = 'syslog' | 'otlp';
+
+/** OTLP NDJSON starts with a JSON object; anything else is read as syslog lines. */
+export function formatOf(firstLine: string): ReceivedFormat {
+  return firstLine.trimStart().startsWith('{') ? 'otlp' : 'syslog';
 }
 
-function readSyslog(lines: string[]): Received[] {
-  const out: Received[] = [];
-  lines.forEach((text, i) => {
-    const line = i + 1;
-    const at = text.indexOf(`[${SD_ID} `);
-    if (at < 0) return;
-    const { params, end } = parseSdElement(text, at, line);
-    let rest = end;
-    // Other SD elements may follow ours; the message starts after them.
-    while (text[rest] === '[') rest = parseSdElement(text, rest, line).end;
-    const msg = text.slice(rest).replace(/^ /, '');
-    let body: unknown;
-    try {
-      body = JSON.parse(msg);
-    } catch {
-      throw new ReceivedError(line, 'the message is not JSON (was it cut short? raise maxMessageSize)');
-    }
-    if (params.tree_size !== undefined) {
-      const note = (body as { checkpoint?: unknown }).checkpoint;
-      if (typeof note !== 'string') throw new ReceivedError(line, 'a checkpoint message without its note');
-      out.push({ kind: 'checkpoint', line, size: whole(params.tree_size, line, 'tree_size'), note });
-      return;
-    }
-    if (params.seq === undefined || params.hash === undefined)
-      throw new ReceivedError(line, `[${SD_ID}] has no seq and hash`);
-    out.push({ kind: 'event', line, seq: whole(params.seq, line, 'seq'), hash: params.hash, event: body });
-  });
-  return out;
+/** The records on one line (1-based `line`), in order. Lines that are not ours (other senders) give none. */
+export function recordsOnLine(format: ReceivedFormat, text: string, line: number): Received[] {
+  return format === 'otlp' ? otlpLine(text, line) : syslogLine(text, line);
+}
+
+/** Every record in a whole file's text, in the order stored. */
+export function readReceived(text: string): { format: ReceivedFormat; records: Received[] } {
+  const lines = text.split('\n');
+  const format = formatOf(lines.find((l) => l.trim() !== '') ?? '');
+  return { format, records: lines.flatMap((l, i) => recordsOnLine(format, l, i + 1)) };
+}
+
+function syslogLine(text: string, line: number): Received[] {
+  const at = text.indexOf(`[${SD_ID} `);
+  if (at < 0) return [];
+  const { params, end } = parseSdElement(text, at, line);
+  let rest = end;
+  // Other SD elements may follow ours; the message starts after them.
+  while (text[rest] === '[') rest = parseSdElement(text, rest, line).end;
+  const msg = text.slice(rest).replace(/^ /, '');
+  let body: unknown;
+  try {
+    body = JSON.parse(msg);
+  } catch {
+    throw new ReceivedError(line, 'the message is not JSON (was it cut short? raise maxMessageSize)');
+  }
+  if (params.tree_size !== undefined) {
+    const note = (body as { checkpoint?: unknown }).checkpoint;
+    if (typeof note !== 'string') throw new ReceivedError(line, 'a checkpoint message without its note');
+    return [{ kind: 'checkpoint', line, size: whole(params.tree_size, line, 'tree_size'), note }];
+  }
+  if (params.seq === undefined || params.hash === undefined)
+    throw new ReceivedError(line, `[${SD_ID}] has no seq and hash`);
+  return [{ kind: 'event', line, seq: whole(params.seq, line, 'seq'), hash: params.hash, event: body }];
 }
 
 /** Parses `[id name="value" …]` starting at `at`; values unescape `\"`, `\\` and `\]`. */
@@ -94,50 +99,46 @@ interface OtlpRequest {
   resourceLogs?: { scopeLogs?: { logRecords?: OtlpRecord[] }[] }[];
 }
 
-function readOtlp(lines: string[]): Received[] {
+function otlpLine(text: string, line: number): Received[] {
+  if (text.trim() === '') return [];
+  let request: OtlpRequest;
+  try {
+    request = JSON.parse(text) as OtlpRequest;
+  } catch {
+    throw new ReceivedError(line, 'not a JSON request body');
+  }
   const out: Received[] = [];
-  lines.forEach((text, i) => {
-    const line = i + 1;
-    if (text.trim() === '') return;
-    let request: OtlpRequest;
-    try {
-      request = JSON.parse(text) as OtlpRequest;
-    } catch {
-      throw new ReceivedError(line, 'not a JSON request body');
-    }
-    for (const rl of request.resourceLogs ?? []) {
-      for (const sl of rl.scopeLogs ?? []) {
-        for (const r of sl.logRecords ?? []) {
-          const attrs = new Map((r.attributes ?? []).map((a) => [a.key, a.value ?? {}]));
-          const body = r.body?.stringValue;
-          const size = attrs.get('receipts.checkpoint.size');
-          if (size) {
-            if (typeof body !== 'string')
-              throw new ReceivedError(line, 'a checkpoint record without its note');
-            out.push({
-              kind: 'checkpoint',
-              line,
-              size: whole(String(size.intValue), line, 'size'),
-              note: body,
-            });
-            continue;
-          }
-          const seq = attrs.get('receipts.seq');
-          if (!seq) continue;
-          const hash = attrs.get('receipts.hash')?.stringValue;
-          if (typeof hash !== 'string' || typeof body !== 'string')
-            throw new ReceivedError(line, 'a record without receipts.hash or its body');
-          let event: unknown;
-          try {
-            event = JSON.parse(body);
-          } catch {
-            throw new ReceivedError(line, 'a record whose body is not JSON');
-          }
-          out.push({ kind: 'event', line, seq: whole(String(seq.intValue), line, 'seq'), hash, event });
+  for (const rl of request.resourceLogs ?? []) {
+    for (const sl of rl.scopeLogs ?? []) {
+      for (const r of sl.logRecords ?? []) {
+        const attrs = new Map((r.attributes ?? []).map((a) => [a.key, a.value ?? {}]));
+        const body = r.body?.stringValue;
+        const size = attrs.get('receipts.checkpoint.size');
+        if (size) {
+          if (typeof body !== 'string') throw new ReceivedError(line, 'a checkpoint record without its note');
+          out.push({
+            kind: 'checkpoint',
+            line,
+            size: whole(String(size.intValue), line, 'size'),
+            note: body,
+          });
+          continue;
         }
+        const seq = attrs.get('receipts.seq');
+        if (!seq) continue;
+        const hash = attrs.get('receipts.hash')?.stringValue;
+        if (typeof hash !== 'string' || typeof body !== 'string')
+          throw new ReceivedError(line, 'a record without receipts.hash or its body');
+        let event: unknown;
+        try {
+          event = JSON.parse(body);
+        } catch {
+          throw new ReceivedError(line, 'a record whose body is not JSON');
+        }
+        out.push({ kind: 'event', line, seq: whole(String(seq.intValue), line, 'seq'), hash, event });
       }
     }
-  });
+  }
   return out;
 }
 
