@@ -7,7 +7,18 @@ import { createServer } from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { log, machine, QUICK, round, rowsSpec, runLoad, startServer, tempDir, waitQuiet } from './lib.js';
+import {
+  cpuSeconds,
+  log,
+  machine,
+  QUICK,
+  round,
+  rowsSpec,
+  runLoad,
+  startServer,
+  tempDir,
+  waitQuiet,
+} from './lib.js';
 
 const SIZES = QUICK
   ? { n: 20_000, batch: 1000, connections: 4 }
@@ -105,6 +116,7 @@ async function ingestRun(label, spec, extraEnv) {
     const quiet = await waitQuiet();
     const server = await startServer(dir, extraEnv);
     log(`${label}: ${SIZES.n} events in ${SIZES.batch}-event batches, ${SIZES.connections} connections`);
+    const cpu0 = cpuSeconds(server.pid);
     const r = await runLoad({
       mode: 'batch',
       url: `${server.url}/v1/events`,
@@ -125,6 +137,7 @@ async function ingestRun(label, spec, extraEnv) {
       }
       caughtUp = round((Date.now() - t0) / 1000, 2);
     }
+    const cpuTotal = cpuSeconds(server.pid) - cpu0;
     const code = await server.stop();
     const events = Math.min(SIZES.n, r.ok * SIZES.batch);
     const result = {
@@ -133,6 +146,8 @@ async function ingestRun(label, spec, extraEnv) {
       events_per_s: round(events / r.seconds, 0),
       batch_latency_ms: r.latency_ms,
       server_cpu_us_per_event: round((r.server_cpu_seconds / events) * 1e6, 1),
+      // Ingest and the streams' catching up afterwards, together.
+      server_cpu_us_per_event_until_caught_up: round((cpuTotal / events) * 1e6, 1),
       server_peak_rss_mb: r.peak_rss_mb,
       lag_events_at_end_of_ingest: atEnd,
       seconds_to_catch_up_after_ingest: caughtUp,
