@@ -5,7 +5,7 @@
 //  (3) `receipts verify --checkpoint` (consistency from a saved checkpoint, no walk) at a large store.
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
@@ -85,7 +85,10 @@ async function writerCost() {
     runs[variant] = round(n / seconds, 0);
     log(`writer ${variant}: ${runs[variant]} events/s`);
     if (variant === 'with_tree') keep.large = { dir, store, log: audit };
-    else store.sqlite.close();
+    else {
+      store.sqlite.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const withTree = (runs.with_tree + runs.with_tree_again) / 2;
   const without = (runs.without_tree + runs.without_tree_again) / 2;
@@ -232,6 +235,7 @@ async function proofReads() {
     return out;
   } finally {
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
