@@ -180,6 +180,12 @@ const cases: Case[] = [
     expect: /^events seq 4: /m,
   },
   {
+    name: 'every event deleted',
+    by: 'verify',
+    tamper: (db) => db.prepare('DELETE FROM events').run(),
+    expect: /^events: the tree has \d+ leaves but no events remain/m,
+  },
+  {
     name: 'the tail truncated',
     by: 'verify',
     tamper: (db) => db.prepare('DELETE FROM events WHERE seq > ?').run(head - 3),
