@@ -4,11 +4,12 @@
 // against it, and the oldest kept row must be anchored by a signed checkpoint and a recorded retention cut.
 
 import type { KeyObject } from 'node:crypto';
+import { fromHex } from '../../shared/tlog/base64.js';
 import type { Vkey } from '../../shared/tlog/note.js';
-import { openNote } from '../../shared/tlog/note.js';
+import { openNote, openNoteText, signatureLine } from '../../shared/tlog/note.js';
 import type { Sqlite } from '../store/db.js';
 import { type EventRow, GENESIS, personalFieldsCommit, rowHash } from './chain.js';
-import { allCheckpoints, checkLegacySignature } from './checkpoint.js';
+import { allCheckpoints, checkLegacySignature, retentionText } from './checkpoint.js';
 import { leafHashOf, nodeHashOf, TreeReader } from './tree.js';
 
 export type Table = 'events' | 'personal_data' | 'subjects' | 'merkle_nodes' | 'checkpoints';
@@ -68,25 +69,27 @@ async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
   const total = (sqlite.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   const treeSize = checkTree(sqlite);
   const chain = checkChain(sqlite, total, options.onProgress);
-  if (chain.head.seq !== treeSize && (chain.count > 0 || treeSize > 0)) {
-    if (chain.count > 0 && treeSize > chain.head.seq)
-      throw new Broken(
-        'events',
-        chain.head.seq + 1,
-        `the tree has ${treeSize} leaves but the chain ends at seq ${chain.head.seq}: rows were removed from its tail`,
-      );
-    if (chain.count > 0)
-      throw new Broken(
-        'merkle_nodes',
-        treeSize + 1,
-        `the tree ends at ${treeSize} leaves but the chain goes on to seq ${chain.head.seq}`,
-      );
-  }
+  // A retention run always leaves its own event behind, so a tree over no rows means rows were deleted.
+  if (chain.count === 0 && treeSize > 0)
+    throw new Broken('events', null, `the tree has ${treeSize} leaves but no events remain`);
+  if (chain.count > 0 && treeSize > chain.head.seq)
+    throw new Broken(
+      'events',
+      chain.head.seq + 1,
+      `the tree has ${treeSize} leaves but the chain ends at seq ${chain.head.seq}: rows were removed from its tail`,
+    );
+  if (chain.count > 0 && treeSize < chain.head.seq)
+    throw new Broken(
+      'merkle_nodes',
+      treeSize + 1,
+      `the tree ends at ${treeSize} leaves but the chain goes on to seq ${chain.head.seq}`,
+    );
   const personal = checkPersonal(sqlite);
   const signed = await checkCheckpoints(sqlite, treeSize, options);
   if (treeSize > 0 && signed.sizes.length === 0)
     throw new Broken('checkpoints', null, 'no signed checkpoint covers the log');
-  if (chain.count > 0 && chain.oldest > 1) checkAnchor(sqlite, chain.oldest, signed.sizes);
+  if (chain.count > 0 && chain.oldest > 1)
+    await checkAnchor(sqlite, chain.oldest, signed.sizes, options.vkey);
   return {
     ok: true,
     count: chain.count,
@@ -291,7 +294,7 @@ async function checkCheckpoints(
  * A pruned prefix must end where the log says it was cut: at a signed tree size (so the signed root commits to
  * the leaf before the oldest row, which must be its prev_hash), recorded by a retention event in the chain.
  */
-function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]): void {
+async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[], vkey: Vkey): Promise<void> {
   const first = sqlite
     .prepare<[number], { prev_hash: string }>('SELECT prev_hash FROM events WHERE seq = ?')
     .get(oldest);
@@ -311,14 +314,29 @@ function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]): voi
       'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC LIMIT 1',
     )
     .get(RETENTION_EVENT);
-  const through = cut?.metadata
-    ? (JSON.parse(cut.metadata) as { through_seq?: unknown }).through_seq
+  const record = cut?.metadata
+    ? (JSON.parse(cut.metadata) as { through_seq?: unknown; signature?: unknown })
     : undefined;
-  if (through !== oldest - 1)
+  if (record?.through_seq !== oldest - 1)
     throw new Broken(
       'events',
       oldest,
       `rows below seq ${oldest} are gone, but no retention run in the chain cut there`,
+    );
+  // The run signed its cut with the log's key: an event appended later by someone else cannot.
+  let signed = false;
+  try {
+    const note = `${retentionText(vkey.name, oldest - 1, first.prev_hash)}\n${signatureLine(vkey.name, vkey.keyId, fromHex(String(record.signature)))}`;
+    await openNoteText(note, vkey);
+    signed = true;
+  } catch {
+    signed = false;
+  }
+  if (!signed)
+    throw new Broken(
+      'events',
+      oldest,
+      `the retention run that cut below seq ${oldest} is not signed by the log's key`,
     );
 }
 
