@@ -309,35 +309,42 @@ async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]
       oldest,
       `rows below seq ${oldest} are gone, but no signed checkpoint has that size`,
     );
-  const cut = sqlite
+  // Any retention run that cut exactly there and signed its cut with the log's key (an event appended later
+  // by someone else, or sent by a host under the same type, cannot carry that signature).
+  const records = sqlite
     .prepare<[string], { metadata: string | null }>(
-      'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC LIMIT 1',
+      'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC',
     )
-    .get(RETENTION_EVENT);
-  const record = cut?.metadata
-    ? (JSON.parse(cut.metadata) as { through_seq?: unknown; signature?: unknown })
-    : undefined;
-  if (record?.through_seq !== oldest - 1)
+    .all(RETENTION_EVENT)
+    .map((r) => {
+      try {
+        return JSON.parse(r.metadata ?? 'null') as { through_seq?: unknown; signature?: unknown } | null;
+      } catch {
+        return null;
+      }
+    })
+    .filter((r) => r?.through_seq === oldest - 1);
+  if (records.length === 0)
     throw new Broken(
       'events',
       oldest,
       `rows below seq ${oldest} are gone, but no retention run in the chain cut there`,
     );
-  // The run signed its cut with the log's key: an event appended later by someone else cannot.
-  let signed = false;
-  try {
-    const note = `${retentionText(vkey.name, oldest - 1, first.prev_hash)}\n${signatureLine(vkey.name, vkey.keyId, fromHex(String(record.signature)))}`;
-    await openNoteText(note, vkey);
-    signed = true;
-  } catch {
-    signed = false;
+  const text = retentionText(vkey.name, oldest - 1, first.prev_hash);
+  for (const record of records) {
+    try {
+      const line = signatureLine(vkey.name, vkey.keyId, fromHex(String(record?.signature)));
+      await openNoteText(`${text}\n${line}`, vkey);
+      return;
+    } catch {
+      // not this one
+    }
   }
-  if (!signed)
-    throw new Broken(
-      'events',
-      oldest,
-      `the retention run that cut below seq ${oldest} is not signed by the log's key`,
-    );
+  throw new Broken(
+    'events',
+    oldest,
+    `the retention run that cut below seq ${oldest} is not signed by the log's key`,
+  );
 }
 
 /** The chain alone (seq, prev_hash, row hashes), for callers that check nothing else. */
