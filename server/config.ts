@@ -233,7 +233,8 @@ export function loadConfig(env: Env = process.env): Config {
   const trust = env.RECEIPTS_TRUST_PROXY?.trim();
   return {
     port: int(env, 'PORT', 8787, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    // A demo server hands out tokens for its demo user: it listens on this machine only unless told otherwise.
+    host: env.HOST || (demo ? '127.0.0.1' : '0.0.0.0'),
     dbPath,
     dataDir,
     production,
