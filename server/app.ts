@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { requireKey, requireWidget } from './http/auth.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
+import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
@@ -33,6 +34,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   const { config, logger } = s;
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(noStore(['/v1/me', '/v1/support', '/v1/admin']));
   app.use(async function refuseWhileStopping(c, next) {
     if (options.isStopping?.()) {
       // Stop accepting work; what was already acknowledged is finished before the store closes.
