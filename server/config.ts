@@ -21,12 +21,20 @@ export interface Config {
   ingestKeys: string[];
   allowedOrigins: string[];
   webhook: { url: string; secret: string } | null;
+  /** Days a delivered webhook is kept for the delivery log before retention deletes it. */
+  webhookKeepDays: number;
   pepper: Buffer;
   signingKey: KeyObject;
   erasureGraceDays: number;
   trustProxy: string[];
   rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
-  retention: { auditDays: number; activityDays: number | null; serverLogDays: number };
+  retention: {
+    auditDays: number;
+    activityDays: number | null;
+    serverLogDays: number;
+    /** Personal details (IP, user agent, typed text) of events about no user, e.g. a refused token. */
+    noSubjectDays: number;
+  };
   rules: RulesConfig;
   bodyLimitBytes: number;
 }
@@ -245,6 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     ingestKeys,
     allowedOrigins: list(env.RECEIPTS_ALLOWED_ORIGINS),
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
+    webhookKeepDays: int(env, 'RECEIPTS_WEBHOOK_KEEP_DAYS', 7, 0, 3660),
     pepper: Buffer.from(pepperRaw ?? dev!.pepper),
     signingKey: parseSigningKey(signingRaw ?? dev!.signingKey),
     erasureGraceDays: int(env, 'RECEIPTS_ERASURE_GRACE_DAYS', 7, 0, 365),
@@ -260,6 +269,7 @@ export function loadConfig(env: Env = process.env): Config {
         ? int(env, 'RECEIPTS_RETENTION_ACTIVITY_DAYS', 0, 1, 100 * 366)
         : null,
       serverLogDays: int(env, 'RECEIPTS_RETENTION_LOG_DAYS', 30, 1, 3660),
+      noSubjectDays: int(env, 'RECEIPTS_RETENTION_NO_SUBJECT_DAYS', 30, 1, 3660),
     },
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),

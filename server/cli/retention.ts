@@ -37,6 +37,8 @@ export async function run(argv: string[]): Promise<number> {
         `activity details: ${verb} ${plan.activityDetails}`,
         `rule windows: ${verb} ${plan.ruleHits}`,
         `server log files: ${verb} ${plan.serverLogFiles.length}`,
+        `details of events about no user: ${verb} ${plan.noSubjectDetails}`,
+        `delivered webhooks: ${verb} ${plan.webhooksDelivered}`,
         ...(plan.heldBy ? [`audit pruning stops at events kept by ${plan.heldBy}`] : []),
       ].join('\n')}\n`,
     );
