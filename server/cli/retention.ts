@@ -13,6 +13,10 @@ Applies the retention policy (the server also runs it daily):
                  agent) of older events; default: as long as the account exists
   server logs    RECEIPTS_RETENTION_LOG_DAYS (default 30) for files in
                  RECEIPTS_LOG_DIR
+  no user        RECEIPTS_RETENTION_NO_SUBJECT_DAYS (default 30): personal
+                 details of events about no user (a refused token's IP and
+                 user agent, the id in a look-up of an unknown user)
+  webhooks       RECEIPTS_WEBHOOK_KEEP_DAYS (default 7): delivered webhooks
 Accounts under a legal hold keep everything.
 
   --dry-run   print what would be removed, change nothing
