@@ -47,7 +47,7 @@ function bulkyBatch(): { ids: string[]; body: unknown } {
       metadata: { note: `batch ${batchNo} event ${i} `.repeat(60) },
     }),
   );
-  return { ids: events.map((e) => e.id as string), body: { events } };
+  return { ids: events.map((e) => String((e as Record<string, unknown>).id)), body: { events } };
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {

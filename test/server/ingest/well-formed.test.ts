@@ -35,7 +35,7 @@ afterAll(async () => {
 const eventCount = () => (db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
 
 /** A good event, then the same with one field replaced. */
-function event(overrides: Record<string, unknown> = {}) {
+function event(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     ...signIn('usr_wellformed', 'sess_wellformed', {
       id: `evt_wf_${++n}`,
