@@ -25,6 +25,8 @@ export interface Config {
   webhookKeepDays: number;
   pepper: Buffer;
   signingKey: KeyObject;
+  /** RECEIPTS_LOG_ORIGIN: the transparency log's name, in its checkpoints and as its key name. */
+  logOrigin: string;
   erasureGraceDays: number;
   trustProxy: string[];
   rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhookKeepDays: int(env, 'RECEIPTS_WEBHOOK_KEEP_DAYS', 7, 0, 3660),
     pepper: Buffer.from(pepperRaw ?? dev!.pepper),
     signingKey: parseSigningKey(signingRaw ?? dev!.signingKey),
+    logOrigin: logOrigin(env.RECEIPTS_LOG_ORIGIN),
     erasureGraceDays: int(env, 'RECEIPTS_ERASURE_GRACE_DAYS', 7, 0, 365),
     trustProxy: !trust || trust === 'off' ? [] : list(trust),
     rateLimits: {
@@ -274,4 +277,13 @@ export function loadConfig(env: Env = process.env): Config {
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
+}
+
+/** A C2SP key name: non-empty, no spaces, no "+". */
+function logOrigin(raw: string | undefined): string {
+  const origin = raw?.trim() || 'localhost/receipts';
+  if (/[\s+]/u.test(origin)) {
+    throw new ConfigError('RECEIPTS_LOG_ORIGIN must have no spaces or "+"', 'RECEIPTS_LOG_ORIGIN');
+  }
+  return origin;
 }
