@@ -10,7 +10,10 @@ const en = {
   logCheckAgain: 'Check again',
   logFailed_one: '{n} entry could not be verified',
   logFailed_other: '{n} entries could not be verified',
-  logFailedBody: 'This history may have been altered. These entries do not match the signed log:',
+  logFailedBody_one: 'This history may have been altered. This entry does not match the signed log:',
+  logFailedBody_other: 'This history may have been altered. These entries do not match the signed log:',
+  logFailedMore_one: '…and {n} more',
+  logFailedMore_other: '…and {n} more',
   verifiedMark: 'Checked: recorded in the tamper-evident log',
   notVerified: 'Not verified',
   notVerifiedWhy: 'this entry may have been altered',
@@ -27,8 +30,12 @@ const de: Catalog = {
   logCheckAgain: 'Erneut prüfen',
   logFailed_one: '{n} Eintrag konnte nicht bestätigt werden',
   logFailed_other: '{n} Einträge konnten nicht bestätigt werden',
-  logFailedBody:
+  logFailedBody_one:
+    'Dieser Verlauf wurde möglicherweise verändert. Dieser Eintrag stimmt nicht mit dem signierten Protokoll überein:',
+  logFailedBody_other:
     'Dieser Verlauf wurde möglicherweise verändert. Diese Einträge stimmen nicht mit dem signierten Protokoll überein:',
+  logFailedMore_one: '… und {n} weiterer',
+  logFailedMore_other: '… und {n} weitere',
   verifiedMark: 'Geprüft: im fälschungssicheren Protokoll festgehalten',
   notVerified: 'Nicht bestätigt',
   notVerifiedWhy: 'dieser Eintrag wurde möglicherweise verändert',
@@ -42,8 +49,12 @@ const fr: Catalog = {
   logCheckAgain: 'Vérifier à nouveau',
   logFailed_one: '{n} entrée n’a pas pu être vérifiée',
   logFailed_other: '{n} entrées n’ont pas pu être vérifiées',
-  logFailedBody:
+  logFailedBody_one:
+    'Cet historique a peut-être été modifié. Cette entrée ne correspond pas au journal signé :',
+  logFailedBody_other:
     'Cet historique a peut-être été modifié. Ces entrées ne correspondent pas au journal signé :',
+  logFailedMore_one: '… et {n} autre',
+  logFailedMore_other: '… et {n} autres',
   verifiedMark: 'Vérifié : enregistré dans le journal infalsifiable',
   notVerified: 'Non vérifié',
   notVerifiedWhy: 'cette entrée a peut-être été modifiée',
@@ -58,8 +69,12 @@ const es: Catalog = {
   logCheckAgain: 'Comprobar de nuevo',
   logFailed_one: '{n} entrada no se ha podido verificar',
   logFailed_other: '{n} entradas no se han podido verificar',
-  logFailedBody:
+  logFailedBody_one:
+    'Es posible que este historial se haya alterado. Esta entrada no coincide con el registro firmado:',
+  logFailedBody_other:
     'Es posible que este historial se haya alterado. Estas entradas no coinciden con el registro firmado:',
+  logFailedMore_one: '…y {n} más',
+  logFailedMore_other: '…y {n} más',
   verifiedMark: 'Comprobado: guardado en el registro a prueba de manipulaciones',
   notVerified: 'No verificada',
   notVerifiedWhy: 'es posible que esta entrada se haya alterado',
@@ -73,7 +88,10 @@ const ja: Catalog = {
   logCheckAgain: 'もう一度確認',
   logFailed_one: '{n} 件の項目を確認できませんでした',
   logFailed_other: '{n} 件の項目を確認できませんでした',
-  logFailedBody: 'この履歴は改ざんされた可能性があります。次の項目は署名付きログと一致しません:',
+  logFailedBody_one: 'この履歴は改ざんされた可能性があります。次の項目は署名付きログと一致しません:',
+  logFailedBody_other: 'この履歴は改ざんされた可能性があります。次の項目は署名付きログと一致しません:',
+  logFailedMore_one: '…ほか {n} 件',
+  logFailedMore_other: '…ほか {n} 件',
   verifiedMark: '確認済み: 改ざん防止ログに記録されています',
   notVerified: '確認できません',
   notVerifiedWhy: 'この項目は改ざんされた可能性があります',

@@ -23,7 +23,7 @@ const styles = css`
     display: flex;
     align-items: center;
     gap: 0.5rem;
-    margin: 0 0 0.75rem;
+    margin: 0.75rem 0;
     color: var(--_muted);
     font-size: 0.875rem;
   }
@@ -72,6 +72,9 @@ const styles = css`
     }
   }
 `;
+
+/** Failed entries named in the summary; the rest are counted. */
+const LISTED = 5;
 
 const shield = html`<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round">${svg`<path d="M12 3 4 6v6c0 4.5 3.4 8.3 8 9 4.6-.7 8-4.5 8-9V6z"/><path d="m8.5 12 2.5 2.5 4.5-5"/>`}</svg>`;
 
@@ -129,12 +132,16 @@ export class LogVerification {
       return html`<p part="verification" role="status">${t(i18n, 'logUnavailable')}</p>`;
     }
     const tally = this.check.tally(feed.items);
-    if (tally.failed.length > 0) {
+    const failed = tally.failed.length;
+    if (failed > 0) {
+      // A few named here is enough; each failed item also carries its own mark in the list below.
+      const named = tally.failed.slice(0, LISTED);
       return html`<div part="verification verification-failed" role="alert">
-        <p><strong>${t(i18n, 'logFailed', tally.failed.length)}</strong></p>
-        <p>${t(i18n, 'logFailedBody')}</p>
+        <p><strong>${t(i18n, 'logFailed', failed)}</strong></p>
+        <p>${t(i18n, 'logFailedBody', failed)}</p>
         <ul>
-          ${tally.failed.map((it) => html`<li>${describe(it, i18n)} · ${timeAgo(it.timestamp, p.now, i18n)}</li>`)}
+          ${named.map((it) => html`<li>${describe(it, i18n)} · ${timeAgo(it.timestamp, p.now, i18n)}</li>`)}
+          ${failed > LISTED ? html`<li>${t(i18n, 'logFailedMore', failed - LISTED)}</li>` : nothing}
         </ul>
       </div>`;
     }
