@@ -203,6 +203,27 @@ describe('ProofCheck', () => {
     expect(t.check.state(t.shown.items[0]?.id as string)).not.toBe('verified');
   });
 
+  it('should drop the checks in flight when the element leaves the page and redo them when it returns', async () => {
+    const log = buildLog(6, owner);
+    let hold = true;
+    const waiting: (() => void)[] = [];
+    const t = setup(log, {
+      serve: async (id) => {
+        if (hold) await new Promise<void>((r) => waiting.push(r));
+        return log.proof(id);
+      },
+    });
+    t.update();
+    await vi.waitFor(() => expect(waiting.length).toBe(4));
+    t.host.disconnect();
+    hold = false;
+    for (const go of waiting) go();
+    const tally = await t.settle();
+    expect(tally.verified).toBe(6);
+    // The four cut off were asked again; the two never started were asked once.
+    expect(t.asked).toHaveLength(10);
+  });
+
   it('should forget what it learned on reset and check again', async () => {
     const log = buildLog(3, owner);
     const t = setup(log);
