@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/host.js';
+import { logRoutes } from './routes/log.js';
 import { openApiRoute } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
 import { supportRoutes } from './routes/support.js';
@@ -125,6 +126,10 @@ export function createApp(s: Services, options: AppOptions = {}) {
   );
   app.use('/v1/support/*', corsForWidget, byIp, smallBody, requireWidget(s, 'support'), byUser);
   app.route('/v1/support', supportRoutes(s));
+
+  // The transparency log: public, read-only, sizes and hashes only; any origin may read it.
+  app.use('/v1/log/*', cors({ origin: '*', allowMethods: ['GET'] }), byIp);
+  app.route('/v1/log', logRoutes(s));
 
   // Investigators: admin keys only, every call on the record.
   app.use(

@@ -23,6 +23,8 @@ export interface Config {
   webhook: { url: string; secret: string } | null;
   pepper: Buffer;
   signingKey: KeyObject;
+  /** RECEIPTS_LOG_ORIGIN: the transparency log's name, in its checkpoints and as its key name. */
+  logOrigin: string;
   erasureGraceDays: number;
   trustProxy: string[];
   rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
@@ -246,6 +248,7 @@ export function loadConfig(env: Env = process.env): Config {
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
     pepper: Buffer.from(pepperRaw ?? dev!.pepper),
     signingKey: parseSigningKey(signingRaw ?? dev!.signingKey),
+    logOrigin: logOrigin(env.RECEIPTS_LOG_ORIGIN),
     erasureGraceDays: int(env, 'RECEIPTS_ERASURE_GRACE_DAYS', 7, 0, 365),
     trustProxy: !trust || trust === 'off' ? [] : list(trust),
     rateLimits: {
@@ -263,4 +266,13 @@ export function loadConfig(env: Env = process.env): Config {
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
+}
+
+/** A C2SP key name: non-empty, no spaces, no "+". */
+function logOrigin(raw: string | undefined): string {
+  const origin = raw?.trim() || 'localhost/receipts';
+  if (/[\s+]/u.test(origin)) {
+    throw new ConfigError('RECEIPTS_LOG_ORIGIN must have no spaces or "+"', 'RECEIPTS_LOG_ORIGIN');
+  }
+  return origin;
 }

@@ -6,7 +6,7 @@ export interface Access {
   /** Who looked: `admin:<key name>`, `operator:cli`. */
   who: string;
   reason: string;
-  action: 'investigate' | 'export' | 'checkpoint';
+  action: 'investigate' | 'export' | 'checkpoint' | 'proof';
   query: { user_id?: string; ip?: string; cidr?: string; from?: string; to?: string };
 }
 

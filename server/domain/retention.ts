@@ -1,7 +1,11 @@
-// Retention per log type. Audit events past their retention are pruned only as a prefix of the chain,
-// through a retention checkpoint that records the hash at the boundary, so what remains still verifies.
+// Retention per log type. Audit events past their retention are pruned only as a prefix of the chain, and
+// only up to a tree size that was signed already: the signed root then commits to the leaf before the oldest
+// kept row. Each cut is recorded as a `retention_applied` event in the chain, so a prefix deleted without
+// one shows. The Merkle tree keeps every node, so proofs for what remains keep working.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { largestSignedSizeAtMost } from '../audit/checkpoint.js';
+import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
 import { checkpointWal } from '../store/db.js';
 import { signCheckpoint } from './checkpoints.js';
@@ -42,7 +46,9 @@ export function planRetention(
     .prepare<[], { seq: number | null }>('SELECT MAX(through_seq) AS seq FROM retention_checkpoints')
     .get()?.seq;
   const head = s.log.head().seq;
-  const throughSeq = Math.max(anchor ?? 0, (stop?.seq ?? head + 1) - 1);
+  const wanted = (stop?.seq ?? head + 1) - 1;
+  // Never sign an older size later: cut at the largest size already signed.
+  const throughSeq = Math.max(anchor ?? 0, largestSignedSizeAtMost(db, wanted));
   const auditEvents = (
     db.prepare('SELECT COUNT(*) AS n FROM events WHERE seq <= ?').get(throughSeq) as { n: number }
   ).n;
@@ -99,6 +105,14 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
       }
       db.prepare('DELETE FROM personal_data WHERE seq <= ?').run(plan.throughSeq);
       db.prepare('DELETE FROM events WHERE seq <= ?').run(plan.throughSeq);
+      s.pipeline.apply(
+        ownEvent(s.pipeline, {
+          event_type: 'retention_applied',
+          level: 'INFO',
+          outcome: 'success',
+          metadata: { through_seq: plan.throughSeq, pruned: plan.auditEvents },
+        }),
+      );
     }
     if (retention.activityDays !== null && plan.activityDetails > 0) {
       db.prepare(

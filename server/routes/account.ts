@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js';
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
+import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeSessions } from '../domain/revoke.js';
 import { ApiError } from '../http/errors.js';
@@ -50,6 +51,15 @@ export function accountRoutes(
         { path: 'cursor', message: 'not a cursor from this API' },
       ]);
     return c.json(page);
+  });
+
+  // An inclusion proof for one of the account's own events; another account's id answers as a missing one.
+  app.get('/activity/:id/proof', async (c) => {
+    const a = account(c);
+    const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
+    const proof = found ? await proveEvent(s, found.seq) : null;
+    if (!proof) throw notFound();
+    return c.json(proof);
   });
 
   app.post('/activity/:id/report', async (c) => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
+import { proveEvent } from '../domain/checkpoints.js';
 import { buildEvidence } from '../domain/evidence.js';
 import { BadQuery, investigate } from '../domain/investigate.js';
 import { ApiError } from '../http/errors.js';
@@ -75,6 +76,21 @@ export function adminRoutes(s: Services) {
       if (error instanceof BadQuery) throw new ApiError(400, 'invalid_request', error.message);
       throw error;
     }
+  });
+
+  app.get('/events/:id/proof', async (c) => {
+    const row = s.store.sqlite
+      .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
+      .get(c.req.param('id'));
+    const proof = row ? await proveEvent(s, row.seq) : null;
+    if (!proof) throw new ApiError(404, 'not_found');
+    await recordAccess(s, {
+      who: who(c.get('key').name),
+      reason: c.get('reason'),
+      action: 'proof',
+      query: {},
+    });
+    return c.json(proof);
   });
 
   app.get('/checkpoints/latest', (c) => {
