@@ -493,6 +493,7 @@ export class ActivityLog extends LitElement {
       if (key !== this.logKey) return;
       this.verification = module.startVerification(this, {
         key,
+        server: () => this.api,
         items: () => this.#feed.items,
         fetchProof: (id, signal) => this.#client.json(`activity/${enc(id)}/proof`, { signal }),
         onError: (detail) => this.#emit('activity-error', detail),

@@ -1,5 +1,5 @@
 // The log check in real Chromium against the real server: with `log-key` set to the server's key the
-// component shows every event verified (a live one too); a proof altered on the way, or a wrong key, is shown
+// component shows every event verified (a live one too, its newer checkpoint proven consistent); a proof altered on the way, or a wrong key, is shown
 // as a failure and fires `activity-error`; a page that cannot check, or a malformed key, never claims to have.
 // Screenshots at 390 and 1280 px go to test-output/screenshots/verification-*.png.
 import { generateKeyPairSync } from 'node:crypto';
@@ -100,10 +100,12 @@ describe('<activity-log log-key>', () => {
   it("shows every event verified against the server's key, a live one too, fetching each proof once", async () => {
     const { user, sid } = await account();
     const proofs: string[] = [];
+    const consistency: string[] = [];
     const page = await stack.pages.open(stack.host.url({ user, sid }), {
       before: (p) =>
         p.on('request', (req) => {
           if (req.url().endsWith('/proof')) proofs.push(new URL(req.url()).pathname);
+          if (req.url().includes('/v1/log/consistency')) consistency.push(new URL(req.url()).search);
         }),
     });
     await setKey(page, serverKey);
@@ -124,6 +126,8 @@ describe('<activity-log log-key>', () => {
     await expect.poll(() => items(page).count()).toBe(count + 1);
     await expect.poll(() => w.getByRole('img', { name: MARK }).count()).toBe(count + 1);
     expect(await shown(line(page))).toBe(VERIFIED);
+    // Its proof came with a newer checkpoint, which the page accepted only as an extension of the first.
+    expect(consistency.length).toBeGreaterThan(0);
     const failures = (await hostEvents(page)).filter((e) => e.type === 'activity-error');
     expect(failures).toEqual([]);
   });

@@ -1,5 +1,6 @@
 // A small transparency log built in the test with node:crypto, independently of shared/tlog: chained events
-// (the server's own chain hash), an RFC 6962 tree, inclusion proofs (RFC 9162 PATH) and a C2SP signed note.
+// (the server's own chain hash), an RFC 6962 tree, inclusion and consistency proofs (RFC 9162 PATH and
+// PROOF) and C2SP signed notes.
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { type EventRow, GENESIS, rowHash } from '../../server/audit/chain.js';
 import type { ActivityItem, ActivityProof } from '../../shared/api.js';
@@ -28,6 +29,16 @@ function path(m: number, leaves: Buffer[]): Buffer[] {
     : [...path(m - k, leaves.slice(k)), root(leaves.slice(0, k))];
 }
 
+/** RFC 9162 §2.1.4.1 SUBPROOF. */
+function subproof(m: number, leaves: Buffer[], whole: boolean): Buffer[] {
+  const n = leaves.length;
+  if (m === n) return whole ? [] : [root(leaves)];
+  const k = split(n);
+  return m <= k
+    ? [...subproof(m, leaves.slice(0, k), whole), root(leaves.slice(k))]
+    : [...subproof(m - k, leaves.slice(k), false), root(leaves.slice(0, k))];
+}
+
 export interface Signer {
   name: string;
   vkey: string;
@@ -52,13 +63,17 @@ export function signNote(body: string, by: Signer): string {
 
 export interface Log {
   items: ActivityItem[];
-  /** The reply of `GET …/activity/:id/proof` for an item. */
-  proof(id: string): ActivityProof;
-  checkpoint: string;
+  /** The reply of `GET …/activity/:id/proof` for an item, against the checkpoint of `size` leaves. */
+  proof(id: string, size?: number): ActivityProof;
+  /** `GET /v1/log/consistency?from=&to=`. */
+  consistency(from: number, to: number): { from: number; to: number; proof: string[] };
 }
 
-/** `n` events in one chain and tree, signed by `by`; items newest first, as the feed shows them. */
-export function buildLog(n: number, by: Signer): Log {
+/**
+ * `n` events in one chain and tree, signed by `by`; items newest first, as the feed shows them. With
+ * `forkFrom`, events from that seq on say something else (same ids): a rewritten history.
+ */
+export function buildLog(n: number, by: Signer, opts: { forkFrom?: number } = {}): Log {
   const rows: EventRow[] = [];
   let prev = GENESIS;
   const start = Date.UTC(2026, 3, 1, 9, 0);
@@ -77,7 +92,12 @@ export function buildLog(n: number, by: Signer): Log {
       resource_type: null,
       resource_id: null,
       action: null,
-      metadata: seq % 2 ? '{"reason":"invalid_password"}' : null,
+      metadata:
+        opts.forkFrom !== undefined && seq >= opts.forkFrom
+          ? '{"rewritten":true}'
+          : seq % 2
+            ? '{"reason":"invalid_password"}'
+            : null,
       pii_commit: null,
       prev_hash: prev,
     };
@@ -86,7 +106,8 @@ export function buildLog(n: number, by: Signer): Log {
     prev = hash;
   }
   const leaves = rows.map((r) => leafHash(Buffer.from(r.hash, 'hex')));
-  const checkpoint = signNote(`${by.name}\n${n}\n${root(leaves).toString('base64')}\n`, by);
+  const checkpoint = (size: number) =>
+    signNote(`${by.name}\n${size}\n${root(leaves.slice(0, size)).toString('base64')}\n`, by);
   const items = rows
     .map(
       (r): ActivityItem => ({
@@ -105,19 +126,22 @@ export function buildLog(n: number, by: Signer): Log {
     .reverse();
   return {
     items,
-    checkpoint,
-    proof(id) {
+    proof(id, size = n) {
       const index = rows.findIndex((r) => r.id === id);
       const row = rows[index];
-      if (!row) throw new Error(`no event ${id}`);
+      if (!row || index >= size) throw new Error(`no event ${id} in a tree of ${size}`);
       return {
         seq: row.seq,
         leaf_index: index,
-        tree_size: n,
+        tree_size: size,
         event: { ...row },
-        proof: path(index, leaves).map((h) => h.toString('base64')),
-        checkpoint,
+        proof: path(index, leaves.slice(0, size)).map((h) => h.toString('base64')),
+        checkpoint: checkpoint(size),
       };
+    },
+    consistency(from, to) {
+      const proof = from === 0 ? [] : subproof(from, leaves.slice(0, to), true);
+      return { from, to, proof: proof.map((h) => h.toString('base64')) };
     },
   };
 }

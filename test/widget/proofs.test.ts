@@ -19,6 +19,7 @@ function setup(
   const host = new FakeHost();
   const shown = { items: opts.shown ?? log.items };
   const asked: string[] = [];
+  const consistency: string[] = [];
   const failures: string[][] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -36,6 +37,10 @@ function setup(
         inFlight--;
       }
     },
+    fetchConsistency: async (from, to) => {
+      consistency.push(`${from}-${to}`);
+      return log.consistency(from, to);
+    },
     onFailure: (ids) => failures.push(ids),
     retryDelays: [1, 1],
     ...opts,
@@ -52,7 +57,7 @@ function setup(
       },
       { timeout: 5000, interval: 5 },
     );
-  return { host, check, shown, asked, failures, update, settle, maxInFlight: () => maxInFlight };
+  return { host, check, shown, asked, consistency, failures, update, settle, maxInFlight: () => maxInFlight };
 }
 
 afterEach(() => {
@@ -142,6 +147,35 @@ describe('ProofCheck', () => {
     });
     const tally = await t.settle();
     expect(tally.failed.map((i) => i.id)).toEqual([target]);
+  });
+
+  it('should accept checkpoints of different sizes when the log proves one extends the other', async () => {
+    const log = buildLog(8, owner);
+    // The older items were proven while the tree had 5 leaves; the newer ones after it grew to 8.
+    const t = setup(log, { serve: async (id) => log.proof(id, Number(id.slice(4)) <= 5 ? 5 : 8) });
+    const tally = await t.settle();
+    expect(tally.verified).toBe(8);
+    expect(t.consistency).toEqual(['5-8']);
+  });
+
+  it('should fail the items proven in a checkpoint that is not one history with the others', async () => {
+    const log = buildLog(8, owner);
+    // The same key signs a tree in which events 6 to 8 say something else: a fork, shown to the same page.
+    const fork = buildLog(8, owner, { forkFrom: 6 });
+    const forked = (id: string) => Number(id.slice(4)) >= 6;
+    const t = setup(log, {
+      shown: [...fork.items.filter((i) => forked(i.id)), ...log.items.filter((i) => !forked(i.id))],
+      serve: async (id) => (forked(id) ? fork.proof(id, 8) : log.proof(id, 6)),
+    });
+    const tally = await t.settle();
+    const ids = (items: ActivityItem[]) => items.map((i) => i.id).sort();
+    expect(tally.verified + tally.failed.length).toBe(8);
+    // Whichever checkpoint came first, the page never accepts both: one side of the fork fails.
+    const failed = ids(tally.failed);
+    expect([
+      ['evt_006', 'evt_007', 'evt_008'],
+      ['evt_001', 'evt_002', 'evt_003', 'evt_004', 'evt_005'],
+    ]).toContainEqual(failed);
   });
 
   it('should fail every item when the checkpoint is signed by another key than log-key', async () => {

@@ -1,8 +1,17 @@
 // Checks, in the browser, that every activity item shown is in the transparency log: one inclusion proof per
-// item as it appears (a few requests at a time, each result kept by event id), each signed note verified once.
+// item as it appears (a few requests at a time, each result kept by event id), each signed note verified once,
+// and every checkpoint this page sees consistent with the others (one history, not a fork).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ActivityItem, ActivityProof } from '../../shared/api.js';
-import { type Checkpoint, openNote, parseVkey, type Vkey } from '../../shared/tlog/index.js';
+import {
+  type Checkpoint,
+  fromBase64,
+  openNote,
+  parseVkey,
+  TlogError,
+  type Vkey,
+  verifyConsistency,
+} from '../../shared/tlog/index.js';
 import { ApiError, isAbort } from './api.js';
 import { checkProof } from './verify-proof.js';
 
@@ -18,6 +27,8 @@ export interface ProofCheckOptions {
   /** The items shown now; each new one is checked as it appears. */
   items(): readonly ActivityItem[];
   fetchProof(id: string, signal: AbortSignal): Promise<ActivityProof>;
+  /** `GET /v1/log/consistency?from=&to=`: how the tree of `from` leaves is a prefix of that of `to`. */
+  fetchConsistency(from: number, to: number, signal: AbortSignal): Promise<{ proof: string[] }>;
   /** Entries found not to match the log, once per round of checks. */
   onFailure(ids: string[]): void;
   /** Proofs fetched at once. */
@@ -76,6 +87,9 @@ export class ProofCheck implements ReactiveController {
   readonly #states = new Map<string, ProofState>();
   /** Signed notes by text: most proofs share one checkpoint, whose signature is checked once. */
   readonly #notes = new Map<string, Promise<Checkpoint>>();
+  /** The largest checkpoint seen so far; every other one must be a prefix of it. Checked one at a time. */
+  #latest: Checkpoint | undefined;
+  #extending: Promise<unknown> = Promise.resolve();
   #queue: ActivityItem[] = [];
   #active = 0;
   #failures: string[] = [];
@@ -131,6 +145,8 @@ export class ProofCheck implements ReactiveController {
   reset(): void {
     this.#abort();
     this.#states.clear();
+    this.#notes.clear();
+    this.#latest = undefined;
     this.#host.requestUpdate();
   }
 
@@ -186,10 +202,12 @@ export class ProofCheck implements ReactiveController {
       return error instanceof ApiError && error.code === 'not_found' ? 'failed' : 'unchecked';
     }
     try {
-      await checkProof(item, reply, (note) => this.#open(note, key));
+      await checkProof(item, reply, (note) => this.#open(note, key, signal));
       return 'verified';
-    } catch {
-      return 'failed';
+    } catch (error) {
+      if (signal.aborted) return undefined;
+      // A consistency proof that could not be fetched proves nothing either way.
+      return error instanceof ApiError ? 'unchecked' : 'failed';
     }
   }
 
@@ -205,12 +223,45 @@ export class ProofCheck implements ReactiveController {
     return this.#options.fetchProof(id, signal);
   }
 
-  #open(note: string, key: Vkey): Promise<Checkpoint> {
+  #open(note: string, key: Vkey, signal: AbortSignal): Promise<Checkpoint> {
     let checkpoint = this.#notes.get(note);
     if (!checkpoint) {
-      checkpoint = openNote(note, key);
-      this.#notes.set(note, checkpoint);
+      const opening = openNote(note, key).then((cp) => this.#extend(cp, signal));
+      checkpoint = opening;
+      this.#notes.set(note, opening);
+      // What failed for want of an answer is asked again next time; what failed to verify stays failed.
+      opening.catch((error: unknown) => {
+        if (!(error instanceof TlogError) && this.#notes.get(note) === opening) this.#notes.delete(note);
+      });
     }
     return checkpoint;
+  }
+
+  /**
+   * A log shown to one page must be one history: a checkpoint is accepted only if it and the largest one so
+   * far are consistent (RFC 9162 §2.1.4), so the server cannot prove some events in one tree and some in a
+   * fork. One at a time, so that two new checkpoints are never both compared with the same older one only.
+   */
+  #extend(cp: Checkpoint, signal: AbortSignal): Promise<Checkpoint> {
+    const run = this.#extending.then(async () => {
+      const latest = this.#latest;
+      if (latest) {
+        const [older, newer] = latest.size <= cp.size ? [latest, cp] : [cp, latest];
+        const proof =
+          older.size === newer.size || older.size === 0
+            ? []
+            : (await this.#options.fetchConsistency(older.size, newer.size, signal)).proof;
+        if (!Array.isArray(proof)) throw new TlogError('the consistency proof is malformed');
+        const path = proof.map((h) => fromBase64(String(h)));
+        if (!(await verifyConsistency(older.size, newer.size, older.root, newer.root, path))) {
+          throw new TlogError(`the checkpoints of sizes ${older.size} and ${newer.size} are not one history`);
+        }
+        if (newer !== cp) return cp;
+      }
+      this.#latest = cp;
+      return cp;
+    });
+    this.#extending = run.catch(() => undefined);
+    return run;
   }
 }

@@ -5,6 +5,7 @@ import type { ActivityItem, ActivityProof } from '../../shared/api.js';
 import { type VerificationKey, verificationMessages } from '../i18n/verification.js';
 import type { ActivityErrorDetail } from '../types.js';
 import type { ActivityViewProps } from './activity-view.js';
+import { ApiError, toApiError } from './api.js';
 import { timeAgo } from './common.js';
 import { describe } from './describe.js';
 import { type I18n, interpolate } from './i18n.js';
@@ -13,6 +14,8 @@ import { ProofCheck } from './proofs.js';
 
 export interface VerificationOptions {
   key: string;
+  /** Base URL of the Receipts server ('' for the page's own origin), for the public log routes. */
+  server(): string;
   items(): readonly ActivityItem[];
   fetchProof(id: string, signal: AbortSignal): Promise<ActivityProof>;
   onError(detail: ActivityErrorDetail): void;
@@ -90,6 +93,18 @@ function t(i18n: I18n, key: VerificationKey | PluralBase, n?: number): string {
   return interpolate(catalog[k] ?? verificationMessages.en[k], { n: n ?? '' });
 }
 
+/** A public log route: no credentials, only sizes and hashes. */
+async function logJson<T>(server: string, path: string, signal: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${server.replace(/\/+$/, '')}/v1/log/${path}`, { signal, credentials: 'omit' });
+  } catch (error) {
+    throw toApiError(error);
+  }
+  if (!res.ok) throw new ApiError('http', `HTTP ${res.status}`, res.status);
+  return (await res.json()) as T;
+}
+
 /** The adopted style sheet is added beside the component's own; without that support, a style element. */
 function adopt(host: ReactiveElement): void {
   const root = host.renderRoot;
@@ -114,6 +129,8 @@ export class LogVerification {
       key: options.key,
       items: options.items,
       fetchProof: options.fetchProof,
+      fetchConsistency: (from, to, signal) =>
+        logJson(options.server(), `consistency?from=${from}&to=${to}`, signal),
       onFailure: (ids) =>
         options.onError({
           code: 'log_verification_failed',
