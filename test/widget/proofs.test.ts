@@ -258,6 +258,22 @@ describe('ProofCheck', () => {
     expect(t.asked).toHaveLength(10);
   });
 
+  it('should say it cannot check where WebCrypto has no Ed25519', async () => {
+    const subtle = globalThis.crypto.subtle;
+    vi.stubGlobal('crypto', {
+      subtle: {
+        digest: subtle.digest.bind(subtle),
+        importKey: async () => {
+          throw new DOMException('Unrecognized name.', 'NotSupportedError');
+        },
+      },
+    });
+    const t = setup(buildLog(2, owner));
+    await vi.waitFor(() => expect(t.check.capability).toBe('no-crypto'));
+    t.update();
+    expect(t.asked).toEqual([]);
+  });
+
   it('should forget what it learned on reset and check again', async () => {
     const log = buildLog(3, owner);
     const t = setup(log);

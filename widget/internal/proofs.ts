@@ -244,6 +244,8 @@ export class ProofCheck implements ReactiveController {
    */
   #extend(cp: Checkpoint, signal: AbortSignal): Promise<Checkpoint> {
     const run = this.#extending.then(async () => {
+      // After a reset the answer belongs to another server's log: it must not become this one's latest.
+      signal.throwIfAborted();
       const latest = this.#latest;
       if (latest) {
         const [older, newer] = latest.size <= cp.size ? [latest, cp] : [cp, latest];
@@ -258,6 +260,7 @@ export class ProofCheck implements ReactiveController {
         }
         if (newer !== cp) return cp;
       }
+      signal.throwIfAborted();
       this.#latest = cp;
       return cp;
     });
