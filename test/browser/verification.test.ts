@@ -163,6 +163,21 @@ describe('<activity-log log-key>', () => {
     }
   });
 
+  it("says it in the component's language", async () => {
+    const { user, sid } = await account();
+    const page = await stack.pages.open(stack.host.url({ user, sid }));
+    await page.evaluate(() => document.querySelector('activity-log')?.setAttribute('locale', 'de'));
+    await setKey(page, serverKey);
+    const count = await shownCount(page);
+    await expect
+      .poll(() => shown(line(page)))
+      .toBe('In einem fälschungssicheren Protokoll festgehalten, von Ihrem Browser geprüft.');
+    const marks = widget(page).getByRole('img', {
+      name: 'Geprüft: im fälschungssicheren Protokoll festgehalten',
+    });
+    expect(await marks.count()).toBe(count);
+  });
+
   it('says it is checking, and marks nothing, until the proofs are in', async () => {
     const { user, sid } = await account();
     const page = await stack.pages.open(stack.host.url({ user, sid }));
