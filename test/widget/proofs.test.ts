@@ -274,6 +274,67 @@ describe('ProofCheck', () => {
     expect(t.asked).toEqual([]);
   });
 
+  it('should finish every check after a disconnect cut off a proof of consistency', async () => {
+    const log = buildLog(8, owner);
+    let hold = true;
+    const held: (() => void)[] = [];
+    const t = setup(log, {
+      serve: async (id) => log.proof(id, Number(id.slice(4)) <= 5 ? 5 : 8),
+      fetchConsistency: async (from, to) => {
+        if (hold) await new Promise<void>((r) => held.push(r));
+        return log.consistency(from, to);
+      },
+    });
+    t.update();
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    t.host.disconnect();
+    hold = false;
+    for (const go of held) go();
+    expect(await t.settle()).toEqual({ verified: 8, checking: 0, unchecked: 0, failed: [] });
+    expect(t.failures).toEqual([]);
+  });
+
+  it('should not let a check cut off by a disconnect spoil the checkpoint for the checks after it', async () => {
+    const log = buildLog(4, owner);
+    const subtle = globalThis.crypto.subtle;
+    const hashed = { n: 0 };
+    const digest = subtle.digest.bind(subtle);
+    vi.spyOn(subtle, 'digest').mockImplementation(async (...args) => {
+      const out = await digest(...args);
+      hashed.n++;
+      return out;
+    });
+    // Signatures wait at a gate, so that a note is still being opened when the next checks reach it.
+    let open: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      open = r;
+    });
+    const verify = subtle.verify.bind(subtle);
+    vi.spyOn(subtle, 'verify').mockImplementation(async (...args) => {
+      await gate;
+      return verify(...args);
+    });
+    let hold = true;
+    const waiting: (() => void)[] = [];
+    const t = setup(log, {
+      serve: async (id) => {
+        if (hold) await new Promise<void>((r) => waiting.push(r));
+        return log.proof(id);
+      },
+    });
+    t.update();
+    await vi.waitFor(() => expect(waiting).toHaveLength(4));
+    t.host.disconnect();
+    // The cut-off checks get their proofs only now, and go on towards the checkpoint; new ones start.
+    hold = false;
+    for (const go of waiting) go();
+    t.update();
+    await vi.waitFor(() => expect(hashed.n).toBeGreaterThanOrEqual(8));
+    open();
+    expect(await t.settle()).toEqual({ verified: 4, checking: 0, unchecked: 0, failed: [] });
+    expect(t.failures).toEqual([]);
+  });
+
   it('should forget what it learned on reset and check again', async () => {
     const log = buildLog(3, owner);
     const t = setup(log);

@@ -87,6 +87,8 @@ export class ProofCheck implements ReactiveController {
   readonly #states = new Map<string, ProofState>();
   /** Signed notes by text: most proofs share one checkpoint, whose signature is checked once. */
   readonly #notes = new Map<string, Promise<Checkpoint>>();
+  /** Notes still being opened, under the signal of the checks that asked: an abort forgets them. */
+  readonly #opening = new Set<string>();
   /** The largest checkpoint seen so far; every other one must be a prefix of it. Checked one at a time. */
   #latest: Checkpoint | undefined;
   #extending: Promise<unknown> = Promise.resolve();
@@ -162,6 +164,8 @@ export class ProofCheck implements ReactiveController {
   }
 
   #abort(): void {
+    for (const note of this.#opening) this.#notes.delete(note);
+    this.#opening.clear();
     this.#controller.abort();
     this.#controller = new AbortController();
     this.#queue = [];
@@ -207,7 +211,7 @@ export class ProofCheck implements ReactiveController {
     } catch (error) {
       if (signal.aborted) return undefined;
       // A consistency proof that could not be fetched proves nothing either way.
-      return error instanceof ApiError ? 'unchecked' : 'failed';
+      return error instanceof ApiError || isAbort(error) ? 'unchecked' : 'failed';
     }
   }
 
@@ -224,15 +228,25 @@ export class ProofCheck implements ReactiveController {
   }
 
   #open(note: string, key: Vkey, signal: AbortSignal): Promise<Checkpoint> {
+    // A check cut off on its way here must not leave a note opening under its dead signal for the next ones.
+    signal.throwIfAborted();
     let checkpoint = this.#notes.get(note);
     if (!checkpoint) {
       const opening = openNote(note, key).then((cp) => this.#extend(cp, signal));
       checkpoint = opening;
       this.#notes.set(note, opening);
+      this.#opening.add(note);
       // What failed for want of an answer is asked again next time; what failed to verify stays failed.
-      opening.catch((error: unknown) => {
-        if (!(error instanceof TlogError) && this.#notes.get(note) === opening) this.#notes.delete(note);
-      });
+      opening.then(
+        () => {
+          if (this.#notes.get(note) === opening) this.#opening.delete(note);
+        },
+        (error: unknown) => {
+          if (this.#notes.get(note) !== opening) return;
+          this.#opening.delete(note);
+          if (!(error instanceof TlogError)) this.#notes.delete(note);
+        },
+      );
     }
     return checkpoint;
   }
