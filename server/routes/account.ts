@@ -6,6 +6,7 @@ import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js'
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { ownEvent } from '../ingest/pipeline.js';
@@ -14,7 +15,6 @@ import { ActivityView } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
-import { keepTypedApart } from './typed-text.js';
 
 /** Whose account a request is about, and who is acting. */
 export interface Account {
