@@ -115,7 +115,9 @@ export const metadataSchema = z
     for (const p of metadataProblems(value))
       ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   })
-  .pipe(z.record(z.string(), z.unknown()));
+  .pipe(z.record(z.string(), z.unknown()))
+  // What the API document shows: the check above runs on `unknown`, but what it accepts is a JSON object.
+  .meta({ type: 'object', additionalProperties: {} });
 
 export const eventSchema = z.strictObject({
   id: field(128)
