@@ -8,7 +8,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { requireKey, requireWidget } from './http/auth.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
+import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
+import { isStoreFull, StoreHealth } from './http/store-health.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
 import { accountRoutes } from './routes/account.js';
@@ -32,8 +34,10 @@ export interface AppOptions {
 export function createApp(s: Services, options: AppOptions = {}) {
   const app = new Hono();
   const { config, logger } = s;
+  const health = new StoreHealth(s.store.path);
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(noStore(['/v1/me', '/v1/support', '/v1/admin']));
   app.use(async function refuseWhileStopping(c, next) {
     if (options.isStopping?.()) {
       // Stop accepting work; what was already acknowledged is finished before the store closes.
@@ -74,7 +78,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
       );
     };
 
-  app.route('/', opsRoutes(s));
+  app.route('/', opsRoutes(s, health));
   app.route('/widget', widgetRoutes(options.widgetDir));
   app.route('/', openApiRoute());
 
@@ -144,6 +148,18 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) return sendError(c, err);
+    if (isStoreFull(err)) {
+      // Nothing of the refused write was acknowledged: the client keeps it and tries again later.
+      health.markFull();
+      s.metrics.inc('receipts_store_full_total');
+      logger.error({ event_type: 'store_full', request_id: c.get('requestId'), route: c.req.routePath });
+      return sendError(
+        c,
+        new ApiError(503, 'unavailable', 'The store has no space left; try again later.', undefined, {
+          'Retry-After': '5',
+        }),
+      );
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       return c.json(

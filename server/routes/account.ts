@@ -6,7 +6,8 @@ import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js'
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
 import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
-import { revokeSessions } from '../domain/revoke.js';
+import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { ownEvent } from '../ingest/pipeline.js';
@@ -68,31 +69,36 @@ export function accountRoutes(
     const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
     if (!found) throw notFound();
     const session = found.session_ref ? s.sessions.find(found.session_ref) : undefined;
-    const revoked =
-      session && session.subject === a.subject
-        ? await revokeSessions(s, {
-            userId: a.userId,
-            sessions: [session],
-            by: `${a.actor}:report`,
-            reason: 'reported',
-          })
-        : 0;
-    await s.pipeline.transact(() =>
-      s.pipeline.apply(
-        ownEvent(s.pipeline, {
-          event_type: 'activity_reported',
-          level: 'WARNING',
-          user_id: a.userId,
-          outcome: 'success',
-          metadata: {
-            reported_event: found.id,
-            reported_type: found.event_type,
-            reported_by: a.actor,
-            ...(body.note ? { note: body.note } : {}),
-          },
-        }),
-      ),
+    const report = keepTypedApart(
+      ownEvent(s.pipeline, {
+        event_type: 'activity_reported',
+        level: 'WARNING',
+        user_id: a.userId,
+        outcome: 'success',
+        metadata: {
+          reported_event: found.id,
+          reported_type: found.event_type,
+          reported_by: a.actor,
+          ...(body.note ? { note: body.note } : {}),
+        },
+      }),
+      'note',
     );
+    // The revocation and the report are one transaction: either both are on the record or neither is.
+    const revoked = await s.pipeline.transact(() => {
+      const n =
+        session && session.subject === a.subject
+          ? revokeInTransaction(s, {
+              userId: a.userId,
+              sessions: [session],
+              by: `${a.actor}:report`,
+              reason: 'reported',
+            })
+          : 0;
+      s.pipeline.apply(report);
+      return n;
+    });
+    s.metrics.inc('receipts_sessions_revoked_total', {}, revoked);
     const result: ReportResult = { reported: true, revoked_session: revoked > 0, advice: 'change_password' };
     return c.json(result);
   });

@@ -3,6 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { text } from '../../shared/schemas/event.js';
 import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
@@ -16,8 +17,8 @@ import type { Services } from '../services.js';
 const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
 const exportBodySchema = z
   .strictObject({
-    user_id: z.string().min(1).max(256).optional(),
-    ip: z.string().max(64).optional(),
+    user_id: text().min(1).max(256).optional(),
+    ip: text().max(64).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
   })

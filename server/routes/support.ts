@@ -2,7 +2,9 @@
 // reason and records a `support_access` event that the user sees; if recording fails, the call fails.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { isWellFormed } from '../../shared/schemas/event.js';
 import { supportReasonSchema } from '../../shared/schemas/me.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
 import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
@@ -30,21 +32,35 @@ function supportAccess(s: Services): MiddlewareHandler {
       );
     }
     const userId = c.req.param('user_id');
-    if (!userId || userId.length > 256) throw new ApiError(400, 'invalid_request', 'Not a user id.');
-    const agent = c.get('widget').claims.sub;
-    await s.pipeline.transact(() =>
-      s.pipeline.apply(
-        ownEvent(s.pipeline, {
-          event_type: 'support_access',
-          level: 'INFO',
-          user_id: userId,
-          outcome: 'success',
-          request_id: c.get('requestId'),
-          metadata: { agent, reason: reason.data, action: supportAction(c.req.method, c.req.path) },
-        }),
-      ),
-    );
+    if (!userId || userId.length > 256 || !isWellFormed(userId) || /[\u0000-\u001f\u007f]/.test(userId))
+      throw new ApiError(400, 'invalid_request', 'Not a user id.');
+    const agent = c.get('widget').claims;
+    // The console's token from the demo route is bound to one user (`for_user`): any other is refused.
+    if (agent.for_user !== undefined && agent.for_user !== userId) throw new ApiError(404, 'not_found');
+    // Looking up a user id Receipts has never seen creates nothing about it: the access is recorded with no
+    // subject, the id asked for kept as a personal value (with the short retention of such events).
     c.set('reason', reason.data);
+    // A proof shows only hashes of an entry the agent's activity view already put on the record; recording
+    // each of them would bury the customer's history under one entry per line the console checks.
+    if (c.req.method === 'GET' && /\/activity\/[^/]+\/proof$/.test(c.req.path)) return next();
+    const known = s.log.subjects.lookup(userId) !== null;
+    const prepared = ownEvent(s.pipeline, {
+      event_type: 'support_access',
+      level: 'INFO',
+      ...(known ? { user_id: userId } : {}),
+      outcome: 'success',
+      request_id: c.get('requestId'),
+      metadata: {
+        agent: agent.sub,
+        reason: reason.data,
+        action: supportAction(c.req.method, c.req.path),
+        ...(known ? {} : { looked_up: userId }),
+      },
+    });
+    // The ticket reference stays in the chain: it is the evidence of why staff looked, and must outlive an
+    // erasure like the access itself. The id of an unknown user is kept apart.
+    keepTypedApart(prepared, 'looked_up');
+    await s.pipeline.transact(() => s.pipeline.apply(prepared));
     await next();
   };
 }

@@ -43,6 +43,12 @@ export class WebhookDelivery {
       for (const msg of this.outbox.dueMessages(Date.now(), 20)) {
         await this.send(msg.id, msg.payload, msg.attempts);
       }
+    } catch (error) {
+      // The store could not record an attempt (a full disk): the message stays due and goes out again later.
+      this.logger.error({
+        event_type: 'webhook_delivery_failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       this.running = false;
     }
@@ -63,14 +69,12 @@ export class WebhookDelivery {
         body: payload,
         signal: AbortSignal.timeout(10_000),
       });
-      if (res.ok) {
-        this.outbox.delivered(id, Date.now());
-        return;
-      }
-      this.retryLater(id, attempts, `HTTP ${res.status}`);
+      await res.body?.cancel();
+      if (!res.ok) return this.retryLater(id, attempts, `HTTP ${res.status}`);
     } catch (error) {
-      this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
+      return this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
     }
+    this.outbox.delivered(id, Date.now());
   }
 
   private retryLater(id: string, attempts: number, reason: string): void {

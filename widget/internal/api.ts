@@ -3,7 +3,7 @@
 import type { ErrorBody, ErrorCode } from '../../shared/errors.js';
 
 /** What went wrong: a code from the server's table, or one of the client's own. */
-export type FailureCode = ErrorCode | 'network' | 'no_token' | 'http';
+export type FailureCode = ErrorCode | 'network' | 'no_token' | 'http' | 'log_verification_failed';
 
 export class ApiError extends Error {
   readonly code: FailureCode;
