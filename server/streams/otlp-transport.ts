@@ -34,6 +34,10 @@ export class OtlpTransport implements Transport {
     this.confirmed = batch.end;
   }
 
+  broken(): Error | null {
+    return null;
+  }
+
   taken(): Position | null {
     const out = this.confirmed;
     this.confirmed = null;

@@ -102,6 +102,8 @@ export class Stream {
     while (true) {
       let delay = 0;
       try {
+        const broken = this.transport.broken();
+        if (broken) throw broken;
         const batch = this.reader.after(this.sent, this.options.batchSize);
         this.noticeSkipped(batch);
         const moved = batch.end.seq !== this.sent.seq || batch.end.checkpoint !== this.sent.checkpoint;

@@ -18,6 +18,7 @@ export class SyslogTransport implements Transport {
   private confirmed: Position | null = null;
   private lost: Error | null = null;
   private closing = false;
+  private writing = false;
 
   constructor(
     private readonly destination: SyslogDestination,
@@ -39,13 +40,19 @@ export class SyslogTransport implements Transport {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('the receiver stopped reading')), WRITE_TIMEOUT_MS);
     });
+    this.writing = true;
     try {
       await Promise.race([writeDrained(socket, data), timeout]);
     } finally {
+      this.writing = false;
       clearTimeout(timer);
     }
     if (this.lost) throw this.lost;
     this.pending.push({ end: batch.end, at: Date.now() });
+  }
+
+  broken(): Error | null {
+    return this.lost;
   }
 
   taken(): Position | null {
@@ -98,6 +105,12 @@ export class SyslogTransport implements Transport {
     const socket = await openSyslog(this.destination, this.ca);
     const broke = (error: Error) => {
       if (this.socket !== socket || this.closing) return;
+      if (this.pending.length === 0 && !this.writing) {
+        // Closed while nothing was in doubt (say, an idle timeout): the next batch simply reconnects.
+        this.socket = null;
+        socket.destroy();
+        return;
+      }
       this.lost = error;
       this.pending = [];
     };
