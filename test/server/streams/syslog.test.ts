@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { readReceived } from '../../../server/streams/received.js';
 import { makeTestCa, rsyslog } from '../../support/rsyslog.js';
-import { tempDir } from '../../support/server.js';
-import { expectEverySeq, streamCheck, streamCheckLines, streamThroughOutages } from './outage.js';
+import { ingest, signIn, startServer, tempDir } from '../../support/server.js';
+import { expectEverySeq, streamCheck, streamCheckLines, streamThroughOutages, until } from './outage.js';
 
 async function scenario(tls: boolean) {
   const dir = tempDir('receipts-rsyslog-');
@@ -70,5 +70,38 @@ describe.each([
     const changed = streamCheckLines(file, 'altered.log', altered, vkey);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toMatch(/seq \d+: the event does not match its hash \(altered\)/);
+  });
+});
+
+describe('a syslog receiver that goes away while the stream is idle', () => {
+  it('should get again what it may not have read, with no new event to push it', async () => {
+    const receiver = await rsyslog(tempDir('receipts-rsyslog-'));
+    await receiver.start();
+    const server = await startServer({
+      env: { RECEIPTS_STREAMS: `syslog+tcp://127.0.0.1:${receiver.port}` },
+    });
+    const lag = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/^receipts_stream_lag_events\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
+    };
+    try {
+      const res = await ingest(server, {
+        events: Array.from({ length: 20 }, (_, i) => signIn('usr_idle', `s${i}`)),
+      });
+      const last = ((await res.json()) as { ids: string[] }).ids.at(-1)!;
+      // Gone right after the write, before the write counts as taken (the connection must stay up 1.5 s).
+      await until('the last event was written', () => receiver.read().includes(last));
+      await receiver.stop();
+      expect(await lag()).toBeGreaterThan(0);
+      await receiver.start();
+      await until(
+        'the destination has taken everything, resent from the cursor',
+        async () => (await lag()) === 0,
+      );
+    } finally {
+      await server.stop();
+      await receiver.stop();
+    }
+    expect(streamCheck(receiver.file, null).stdout).toMatch(/stream intact \(syslog\): .*duplicates dropped/);
   });
 });
