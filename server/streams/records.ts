@@ -48,10 +48,13 @@ interface CheckpointRow {
   note: string | null;
 }
 
+const SHARED_BATCH_MS = 2_000;
+
 export class RecordReader {
   private readonly events;
   private readonly checkpoints;
   private readonly head;
+  private readonly recent = new Map<string, { batch: Batch; at: number }>();
 
   constructor(
     sqlite: Sqlite,
@@ -82,6 +85,22 @@ export class RecordReader {
    * Checkpoints without a signed note are passed over.
    */
   after(from: Position, limit: number): Batch {
+    // Streams to several destinations read the same full batches: the second one in a moment gets it
+    // from here. A full batch never changes (new events and checkpoints land after it); entries are
+    // short-lived so an erasure is not outrun by much.
+    const key = `${from.seq}:${from.checkpoint}:${limit}`;
+    const now = Date.now();
+    const cached = this.recent.get(key);
+    if (cached && now - cached.at < SHARED_BATCH_MS) return cached.batch;
+    const batch = this.read(from, limit);
+    if (batch.records.length > 0 && batch.end.seq - from.seq === limit) {
+      for (const [k, v] of this.recent) if (now - v.at >= SHARED_BATCH_MS) this.recent.delete(k);
+      if (this.recent.size < 8) this.recent.set(key, { batch, at: now });
+    }
+    return batch;
+  }
+
+  private read(from: Position, limit: number): Batch {
     const rows = this.events.all(from.seq, limit);
     const lastSeq = rows.length > 0 ? rows[rows.length - 1]!.seq : from.seq;
     const cps = this.checkpoints.all(from.checkpoint, limit).filter((c) => c.seq <= lastSeq);
