@@ -88,3 +88,11 @@ export async function proveEvent(s: Services, seq: number): Promise<EventProof |
     checkpoint: cp.note,
   };
 }
+
+/** `proveEvent` by the event's public id, for staff who name an event rather than an account. */
+export async function proveEventById(s: Services, id: string): Promise<EventProof | null> {
+  const row = s.store.sqlite
+    .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
+    .get(id);
+  return row ? proveEvent(s, row.seq) : null;
+}
