@@ -87,6 +87,7 @@ export function adminRoutes(s: Services) {
       action: 'proof',
       query: {},
     });
+    c.header('Cache-Control', 'no-store');
     return c.json(proof);
   });
 

@@ -142,6 +142,7 @@ describe('GET /v1/me/activity/:id/proof', () => {
     const token = await mintToken(server, { userId: 'usr_alice' });
     const res = await asUser(server, token, '/v1/me/activity/evt_log_1/proof');
     expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
     expect(body.seq).toBe(body.leaf_index + 1);
     expect(body.event.id).toBe('evt_log_1');
