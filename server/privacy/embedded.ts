@@ -1,0 +1,74 @@
+// Secrets hide inside longer strings: a URL's query, a form or JSON body kept as text, a header line, a
+// "name: value" in a log message, base64 of "user:password". These pull the named values out for judging.
+
+export interface Pair {
+  name: string;
+  value: string;
+}
+
+// name=value in queries, fragments, form bodies and cookie lists.
+const ASSIGNED = /(?:^|[?&;#\s,(])([A-Za-z_][\w.[\]-]{0,48})=([^&;#\s,'"<>)]*)/g;
+// "name": "value", name: value, name => value, Name: value (header lines) — up to three words of name.
+const STATED =
+  /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?([^\s"',;}&]+)/g;
+
+/** Named values inside a text, for each way text names them. */
+export function embeddedPairs(text: string): Pair[] {
+  const pairs: Pair[] = [];
+  if (!/[=:]/.test(text)) return pairs;
+  for (const m of text.matchAll(ASSIGNED)) pairs.push({ name: m[1]!, value: m[2]! });
+  for (const m of text.matchAll(STATED)) pairs.push({ name: m[1]!, value: m[2]! });
+  // Header lines: the whole rest of the line is the value ("Authorization: Bearer …", "Cookie: a=b; c=d").
+  for (const line of text.split(/\r?\n|\\r\\n|\\n/)) {
+    const h = /^\s*([A-Za-z][\w-]{1,40}):[ \t]*(.+)$/.exec(line);
+    if (h) pairs.push({ name: h[1]!, value: h[2]!.trim() });
+  }
+  return pairs;
+}
+
+/** The text again with %-escapes decoded, when it has any; null otherwise. */
+export function percentDecoded(text: string): string | null {
+  if (!/%[0-9A-Fa-f]{2}/.test(text)) return null;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  }
+}
+
+/** A JSON object or array held in a string, parsed; undefined when the string is not one. */
+export function jsonInside(text: string): unknown {
+  const t = text.trim();
+  if (!((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']')))) return undefined;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
+
+/** Readable texts that runs of base64 in `text` decode to ("dXNlcjpwYXNz" → "user:pass"). */
+export function base64Texts(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(BASE64_RUN)) {
+    const run = m[0];
+    const bare = run.replace(/=+$/, '');
+    if (bare.length % 4 === 1) continue;
+    // Plain words and numbers are valid base64 too; a real encoding mixes cases or digits.
+    if (!/[A-Z]/.test(bare) || !/[a-z0-9]/.test(bare)) continue;
+    const bytes = Buffer.from(bare.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    const decoded = bytes.toString('utf8');
+    if (decoded.length < 6 || decoded.includes('\uFFFD')) continue;
+    // Mostly printable text, not random bytes.
+    const printable = decoded.replace(/[^\x20-\x7e\t\r\n\u00a0-\uffff]/g, '');
+    if (printable.length === decoded.length && /[A-Za-z]/.test(decoded)) out.push(decoded);
+  }
+  return out;
+}
+
+/** "user:password" as Basic authentication encodes it. */
+export function isUserPassword(decoded: string): boolean {
+  return /^[^\s:]{1,128}:[^\s]{1,256}$/.test(decoded.trim());
+}
