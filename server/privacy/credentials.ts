@@ -90,6 +90,35 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\bAAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}/, // Firebase Cloud Messaging
   /\b\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/, // bcrypt hash of a password
   /\$argon2(?:id|i|d)\$/,
+  /\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b/, // Airtable
+  /\bABSK[A-Za-z0-9+/]{100,}/, // Amazon Bedrock
+  /\b(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}\b/, // Harness
+  /\bs-s4t2(?:ud|af)-[a-f0-9]{64}\b/, // 42 intra
+  /\bsk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}/, // Mapbox secret token
+  /discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{30,}/, // Discord webhook
+  /\.webhook\.office\.com\/webhookb2\//, // Microsoft Teams webhook
+  /[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_-]{16,}(?::[A-Za-z0-9_-]+)?@/i, // a key as a URL's user (Sentry DSN)
+  /\bAKID[A-Za-z0-9]{32}\b/, // Tencent Cloud
+  /\bsbp_[a-f0-9]{40}\b/, // Supabase
+  /\bfigd_[A-Za-z0-9_-]{40}/, // Figma
+  /\bfo1_[A-Za-z0-9_-]{43}/, // Fly.io
+  /\br8_[A-Za-z0-9]{37}\b/, // Replicate
+  /\bgsk_[A-Za-z0-9]{52}\b/, // Groq
+  /\bxai-[A-Za-z0-9]{80}\b/, // xAI
+  /\b[12]\/\d{16}(?:\/\d{16})?:[a-f0-9]{32}\b/, // Asana personal access token
+  /\bATBB[A-Za-z0-9]{32}/, // Bitbucket app password
+  /\bCFPAT-[A-Za-z0-9_-]{43}/, // Contentful
+  /\bpcsk_[A-Za-z0-9_]{40,}/, // Pinecone
+  /\blsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}\b/, // LangSmith
+  /access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32}/, // Braintree
+  /\baio_[A-Za-z0-9]{28}\b/, // Adafruit IO
+  /\bpat-(?:na|eu)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/, // HubSpot
+  /\bdckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}/, // Docker Hub
+  /\bbkua_[a-f0-9]{40}\b/, // Buildkite
+  /\bCCIPAT_[A-Za-z0-9]{20,}_[a-f0-9]{40}\b/, // CircleCI
+  /\brnd_[A-Za-z0-9]{32}\b/, // Render
+  /\bnfp_[A-Za-z0-9]{36}\b/, // Netlify
+  /\btskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}/, // Tailscale
 ];
 
 // An Authorization-style value: the scheme word, then a credential with digits, mixed case or padding

@@ -4,7 +4,7 @@ import { containsHighEntropyKey, keyShaped, matchesCredentialPattern } from './c
 import { base64Texts, embeddedPairs, isUserPassword, jsonInside, percentDecoded } from './embedded.js';
 import { foldValue, keyWords } from './normalize.js';
 import { containsSecretNumber, isCardNumber } from './numbers.js';
-import { isPluralHolder, type SecretKeyKind, secretKeyKind } from './secret-keys.js';
+import { isPluralHolder, list, type SecretKeyKind, secretKeyKind } from './secret-keys.js';
 
 // How deep the detector follows text into decoded or embedded text (base64 in a URL in JSON…).
 const MAX_DEPTH = 3;
@@ -41,66 +41,15 @@ function pairIsSecret(name: string, value: string, depth: number): boolean {
 }
 
 // Values a secret-named field may hold that are not the secret: states, placeholders, masks, brands.
-const STATUS_WORDS = new Set([
-  'changed',
-  'updated',
-  'reset',
-  'set',
-  'unset',
-  'removed',
-  'expired',
-  'required',
-  'missing',
-  'invalid',
-  'valid',
-  'weak',
-  'strong',
-  'ok',
-  'true',
-  'false',
-  'yes',
-  'no',
-  'none',
-  'null',
-  'undefined',
-  'n/a',
-  'na',
-  'redacted',
-  'hidden',
-  'masked',
-  'present',
-  'absent',
-  'provided',
-  'enabled',
-  'disabled',
-  'rotated',
-  'revoked',
-  'accepted',
-  'declined',
-  'rejected',
-  'on',
-  'off',
-  'empty',
-  'unknown',
-  'new',
-  'old',
-  'verified',
-  'unverified',
-  'pending',
-  'active',
-  'inactive',
-  'issued',
-  'sent',
-  'requested',
-  'failed',
-  'success',
-  '[redacted]',
-  '[personal]',
-  '[erased]',
-  '[filtered]',
-  '<redacted>',
-  '***',
-]);
+const STATUS_WORDS = new Set(
+  list(
+    'changed updated reset set unset removed expired required missing invalid valid weak strong ok ' +
+      'true false yes no none null undefined n/a na redacted hidden masked present absent provided ' +
+      'enabled disabled rotated revoked accepted declined rejected on off empty unknown new old ' +
+      'verified unverified pending active inactive issued sent requested failed success [redacted] ' +
+      '[personal] [erased] [filtered] <redacted> ***',
+  ),
+);
 const CARD_BRAND =
   /^(?:visa|mastercard|master card|amex|american express|discover|jcb|diners(?: club)?|unionpay|union pay|maestro|mir|elo|rupay|cartes bancaires)(?:\s+(?:card|debit|credit|prepaid))?(?:\s*(?:ending(?: in)?|[*•x·.-]+)?\s*\d{4})?$/i;
 const MASKED = /^(?=.*[*•·xX#])[*•·xX#\s.-]*\d{0,4}$/;
