@@ -6,7 +6,7 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, // JWT / JWS / JWE
   /-----BEGIN [A-Z0-9 _-]*PRIVATE KEY( BLOCK)?-----/, // PEM, OpenSSH and PGP private keys
   /PuTTY-User-Key-File-\d/,
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@?#]+:[^\s/@?#]+@/i, // user:password inside a URL
+  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@?#{}]+:[^\s/@?#]+@/i, // user:password inside a URL
   /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, // AWS access key id
   /\b[spr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/, // Stripe
   /\bwhsec_[A-Za-z0-9+/=]{16,}/, // webhook signing secrets
@@ -122,7 +122,8 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
 ];
 
 // An Authorization-style value: the scheme word, then a credential with digits, mixed case or padding
-// ("Bearer abc123…", "Basic dXNlcjpw…=="), not an English word ("token rotation").
+// ("Bearer" then letters and digits, "Basic" then base64 padded with "="), not an English word
+// ("token rotation").
 const AUTH_VALUE = /\b(?:bearer|basic|digest|token|negotiate|api-?key)\s+([A-Za-z0-9._~+/=-]{8,})/gi;
 
 function containsAuthValue(text: string): boolean {
@@ -149,12 +150,17 @@ export function shannonBits(s: string): number {
 }
 
 const KEYLIKE = /[A-Za-z0-9+/_=-]{32,}/g;
+// An alphabet written out ("ABCDEFGH…", "…0123456789") looks random by its entropy, but no generated
+// key holds a run of eight in order, and 32 random characters almost never come out all different.
+const IN_ORDER = /abcdefgh|ABCDEFGH|01234567|ghijklmn|GHIJKLMN|qrstuvwx|QRSTUVWX/;
+const isAlphabet = (run: string) => IN_ORDER.test(run) || new Set(run).size === run.length;
 
 /** A long generated key nobody named: a run of 32+ key characters with high entropy. */
 export function containsHighEntropyKey(text: string): boolean {
   if (text.length < 32) return false;
   for (const match of text.matchAll(KEYLIKE)) {
     const run = match[0];
+    if (isAlphabet(run)) continue;
     const lower = /[a-z]/.test(run);
     const upper = /[A-Z]/.test(run);
     const digit = /\d/.test(run);

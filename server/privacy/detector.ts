@@ -151,3 +151,14 @@ export function identifierLooksSecret(value: string, opts: { jwt: boolean }): bo
   for (const pair of embeddedPairs(text)) if (pairIsSecret(pair.name, pair.value, 1)) return true;
   return false;
 }
+
+/**
+ * Secrets in files (the repository scanning itself): only formats that are certainly secrets — vendor key
+ * formats, private keys, card and bank numbers with valid check digits, long high-entropy keys. Source
+ * code names passwords and tokens all the time; names alone prove nothing there.
+ */
+export function lineHasSecret(line: string): boolean {
+  if (line.length < 8) return false;
+  const text = foldValue(line);
+  return matchesCredentialPattern(text) || containsSecretNumber(text) || containsHighEntropyKey(text);
+}

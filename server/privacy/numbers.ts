@@ -14,7 +14,7 @@ export function containsCard(text: string): boolean {
   if (!/\d{4}/.test(text.replace(/[ .-]/g, ''))) return false;
   for (const match of text.matchAll(CARD_CANDIDATE)) {
     const raw = match[0];
-    // One kind of separator throughout, as people type them ("4111 1111 1111 1111", "4111.1111…").
+    // One kind of separator throughout, as people type them: groups of four split by spaces, dashes or dots.
     const seps = new Set(raw.replace(/\d/g, ''));
     if (seps.size > 1) continue;
     if (isCardNumber(raw.replace(/\D/g, ''))) return true;
@@ -121,9 +121,9 @@ export function containsIban(text: string): boolean {
   return false;
 }
 
-// 123-45-6789, 123 45 6789, 123.45.6789: the same separator twice.
+// Three, two and four digits split twice by the same separator: a dash, a space or a dot.
 const SSN = /(?<![\d.-])(\d{3})([ .-])(\d{2})\2(\d{4})(?![\d]|[.-]\d)/g;
-// "SSN 123456789", "tax id: 123-45-6789": the name makes nine plain digits an SSN.
+// "SSN", "tax id" or "social security number" just before nine digits makes them an SSN.
 const SSN_NAMED =
   /\b(?:ssn|ss#|social security(?: number| no\.?)?|tax ?id|tin|itin|taxpayer id)\b\W{0,6}(\d{3}[ .-]?\d{2}[ .-]?\d{4})(?!\d)/i;
 
