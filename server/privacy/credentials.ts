@@ -1,27 +1,39 @@
 // Credential shapes: the documented formats of vendors' keys and tokens (prefix, alphabet, length, as
 // published in secret scanners' rule sets), and the shape of a generated key that nobody named.
 
-/** Formats that are a secret wherever they appear. */
-export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, // JWT / JWS / JWE
-  /-----BEGIN [A-Z0-9 _-]*PRIVATE KEY( BLOCK)?-----/, // PEM, OpenSSH and PGP private keys
-  /PuTTY-User-Key-File-\d/,
-  /[a-z][a-z0-9+.-]*:\/\/[^\s/:@?#{}]+:[^\s/@?#]+@/i, // user:password inside a URL
+// Formats that are a secret wherever they appear.
+/**
+ * Formats recognisable by their structure (armour, URL user info, hash markers) or short, each with a
+ * literal it cannot match without, so most text skips the regular expression. Always checked.
+ */
+const STRUCTURAL_PATTERNS: readonly (readonly [string, RegExp])[] = [
+  ['eyJ', /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/], // JWT / JWS / JWE
+  ['-----BEGIN', /-----BEGIN [A-Z0-9 _-]*PRIVATE KEY( BLOCK)?-----/], // PEM, OpenSSH and PGP private keys
+  ['PuTTY', /PuTTY-User-Key-File-\d/],
+  ['://', /[a-z][a-z0-9+.-]*:\/\/[^\s/:@?#{}]+:[^\s/@?#]+@/i], // user:password inside a URL
+  ['://', /[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_-]{16,}(?::[A-Za-z0-9_-]+)?@/i], // a key as a URL's user (Sentry DSN)
+  ['service_account', /"type"\s*:\s*"service_account"/], // Google service-account JSON
+  ['Key=', /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/=]{20,}/], // Azure storage and service bus
+  ['$', /\b\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/], // bcrypt hash of a password
+  ['$argon2', /\$argon2(?:id|i|d)\$/],
+  ['k_', /\b[spr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/], // Stripe
+  ['xox', /\bxox[abposre]-[A-Za-z0-9-]{10,}/], // Slack
+];
+
+/** Vendor formats: each holds a run of 20+ key characters, so text without one skips them all. */
+const TOKEN_PATTERNS: readonly RegExp[] = [
   /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/, // AWS access key id
-  /\b[spr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/, // Stripe
   /\bwhsec_[A-Za-z0-9+/=]{16,}/, // webhook signing secrets
   /\brcpt_(?:ik|ak)_[A-Za-z0-9_-]{16,}/, // Receipts' own ingest and admin keys
   /\bgh[pousr]_[A-Za-z0-9]{30,}/, // GitHub
   /\bgithub_pat_[A-Za-z0-9_]{20,}/,
   /\bgl(?:pat|dt|ft|rt|soat|cbt|ffct|imt|agent|oas|ptt)-[A-Za-z0-9_-]{20,}/, // GitLab
   /\bGR1348941[A-Za-z0-9_-]{20}/,
-  /\bxox[abposre]-[A-Za-z0-9-]{10,}/, // Slack
   /\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+/i,
   /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{20,}/,
   /\bAIza[A-Za-z0-9_-]{35}/, // Google API key
   /\bya29\.[A-Za-z0-9_-]{20,}/, // Google OAuth access token
   /\bGOCSPX-[A-Za-z0-9_-]{20,}/, // Google OAuth client secret
-  /"type"\s*:\s*"service_account"/, // Google service-account JSON
   /\bsk-(?:ant-[a-z]+\d*-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/, // OpenAI, Anthropic
   /\bnpm_[A-Za-z0-9]{36}\b/,
   /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{20,}/,
@@ -49,7 +61,6 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\bops_eyJ[A-Za-z0-9+/]{50,}/, // 1Password service account
   /\bLTAI[A-Za-z0-9]{20}\b/, // Alibaba Cloud
   /(?:^|[^A-Za-z0-9_~.])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/, // Azure AD client secret
-  /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/=]{20,}/, // Azure storage and service bus
   /\bv1\.0-[a-f0-9]{24}-[a-f0-9]{100,}/, // Cloudflare origin CA
   /\bEZ[AT]K[A-Za-z0-9]{54}\b/, // EasyPost
   /\bEAA[MC][A-Za-z0-9]{80,}/, // Facebook
@@ -88,8 +99,6 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\bp8e-[A-Za-z0-9]{32}/, // Adobe
   /\b4b1d[A-Za-z0-9]{38}\b/, // ClickHouse Cloud
   /\bAAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}/, // Firebase Cloud Messaging
-  /\b\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/, // bcrypt hash of a password
-  /\$argon2(?:id|i|d)\$/,
   /\bpat[A-Za-z0-9]{14}\.[a-f0-9]{64}\b/, // Airtable
   /\bABSK[A-Za-z0-9+/]{100,}/, // Amazon Bedrock
   /\b(?:pat|sat)\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}\b/, // Harness
@@ -97,7 +106,6 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\bsk\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}/, // Mapbox secret token
   /discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{30,}/, // Discord webhook
   /\.webhook\.office\.com\/webhookb2\//, // Microsoft Teams webhook
-  /[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_-]{16,}(?::[A-Za-z0-9_-]+)?@/i, // a key as a URL's user (Sentry DSN)
   /\bAKID[A-Za-z0-9]{32}\b/, // Tencent Cloud
   /\bsbp_[a-f0-9]{40}\b/, // Supabase
   /\bfigd_[A-Za-z0-9_-]{40}/, // Figma
@@ -121,6 +129,12 @@ export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\btskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}/, // Tailscale
 ];
 
+export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  ...STRUCTURAL_PATTERNS.map(([, re]) => re),
+  ...TOKEN_PATTERNS,
+];
+const TOKEN_RUN = /[A-Za-z0-9_+/-]{20,}/;
+
 // An Authorization-style value: the scheme word, then a credential with digits, mixed case or padding
 // ("Bearer" then letters and digits, "Basic" then base64 padded with "="), not an English word
 // ("token rotation").
@@ -135,7 +149,9 @@ function containsAuthValue(text: string): boolean {
 }
 
 export function matchesCredentialPattern(text: string): boolean {
-  return CREDENTIAL_PATTERNS.some((re) => re.test(text)) || containsAuthValue(text);
+  if (STRUCTURAL_PATTERNS.some(([hint, re]) => text.includes(hint) && re.test(text))) return true;
+  if (containsAuthValue(text)) return true;
+  return TOKEN_RUN.test(text) && TOKEN_PATTERNS.some((re) => re.test(text));
 }
 
 export function shannonBits(s: string): number {

@@ -78,8 +78,8 @@ const NON_ASCII = /[^\u0000-\u007f]/;
 
 /** A value as the rules see it: format characters removed, compatibility forms and look-alikes folded. */
 export function foldValue(value: string): string {
+  if (!NON_ASCII.test(value)) return value; // format characters and look-alikes are all outside ASCII
   let out = value.replace(FORMAT, '');
-  if (!NON_ASCII.test(out)) return out;
   out = out.normalize('NFKC').replace(FORMAT, '');
   return out.replace(CONFUSABLE, (ch) => CONFUSABLES[ch] ?? ch);
 }

@@ -92,8 +92,22 @@ function trailingDescriptor(word: string): string | undefined {
   return undefined;
 }
 
+// Hosts send the same few keys on every event: the verdict is remembered per key (and parent).
+const verdicts = new Map<string, SecretKeyKind | null>();
+
 /** How a key name relates to a secret, or null when it names none. `parent` is the enclosing key's words. */
 export function secretKeyKind(key: string, parent: readonly string[] = []): SecretKeyKind | null {
+  const id = parent.length > 0 ? `${parent.join(' ')}\u0000${key}` : key;
+  let kind = verdicts.get(id);
+  if (kind === undefined) {
+    kind = classify(key, parent);
+    if (verdicts.size >= 10_000) verdicts.clear();
+    verdicts.set(id, kind);
+  }
+  return kind;
+}
+
+function classify(key: string, parent: readonly string[]): SecretKeyKind | null {
   const own = keyWords(key);
   if (own.length === 0) return null;
   const last = own[own.length - 1]!;
