@@ -1,7 +1,15 @@
 // The one detector: does a value, alone or under its key, carry a secret? Used for event fields, metadata
 // keys and values, and the server's own log. Rules are fixed here at start-up, never built from input.
 import { containsHighEntropyKey, keyShaped, matchesCredentialPattern } from './credentials.js';
-import { base64Texts, embeddedPairs, isUserPassword, jsonInside, percentDecoded } from './embedded.js';
+import {
+  base64Texts,
+  embeddedPairs,
+  isProse,
+  isUserPassword,
+  jsonInside,
+  type Pair,
+  percentDecoded,
+} from './embedded.js';
 import { foldValue, keyWords } from './normalize.js';
 import { containsSecretNumber, isCardNumber } from './numbers.js';
 import { isPluralHolder, list, type SecretKeyKind, secretKeyKind } from './secret-keys.js';
@@ -25,7 +33,7 @@ export function looksSecret(value: string, depth = 0): boolean {
     return true;
   if (containsPassportNumber(text)) return true;
   if (depth >= MAX_DEPTH) return false;
-  for (const pair of embeddedPairs(text)) if (pairIsSecret(pair.name, pair.value, depth + 1)) return true;
+  for (const pair of embeddedPairs(text)) if (pairIsSecret(pair, depth + 1)) return true;
   const json = jsonInside(text);
   if (json !== undefined && treeHasSecret(json, [], depth + 1)) return true;
   for (const decoded of base64Texts(text))
@@ -34,10 +42,16 @@ export function looksSecret(value: string, depth = 0): boolean {
   return unescaped !== null && unescaped !== text && looksSecret(unescaped, depth + 1);
 }
 
-function pairIsSecret(name: string, value: string, depth: number): boolean {
-  const kind = secretKeyKind(name);
+function pairIsSecret(pair: Pair, depth: number): boolean {
+  const kind = secretKeyKind(pair.name);
   if (kind === null || kind === 'mention') return false; // the whole text is judged on its own already
-  return valueIsSecret(kind, value, depth);
+  // "Password: must contain 12 characters" is a message about a password; a passphrase is words anyway.
+  if (
+    pair.clause !== undefined &&
+    (harmlessText(pair.clause) || (isProse(pair.clause) && !/passphrase/i.test(pair.name)))
+  )
+    return false;
+  return valueIsSecret(kind, pair.value, depth);
 }
 
 // Values a secret-named field may hold that are not the secret: states, placeholders, masks, brands.
@@ -148,7 +162,7 @@ export function identifierLooksSecret(value: string, opts: { jwt: boolean }): bo
   const text = foldValue(value);
   if (!opts.jwt && /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/.test(text)) return false;
   if (matchesCredentialPattern(text) || containsSecretNumber(text)) return true;
-  for (const pair of embeddedPairs(text)) if (pairIsSecret(pair.name, pair.value, 1)) return true;
+  for (const pair of embeddedPairs(text)) if (pairIsSecret(pair, 1)) return true;
   return false;
 }
 

@@ -4,26 +4,42 @@
 export interface Pair {
   name: string;
   value: string;
+  /** For "name: …" in running text, the words that follow the name up to the clause's end. */
+  clause?: string;
 }
 
 // name=value in queries, fragments, form bodies and cookie lists.
 const ASSIGNED = /(?:^|[?&;#\s,(])([A-Za-z_][\w.[\]-]{0,48})=([^&;#\s,'"<>)]*)/g;
 // "name": "value", name: value, name => value, Name: value (header lines) — up to three words of name.
 const STATED =
-  /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?([^\s"',;}&]+)/g;
+  /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?(?=([^\n"',;}&]*))([^\s"',;}&]+)/g;
 
 /** Named values inside a text, for each way text names them. */
 export function embeddedPairs(text: string): Pair[] {
   const pairs: Pair[] = [];
   if (!/[=:]/.test(text)) return pairs;
   for (const m of text.matchAll(ASSIGNED)) pairs.push({ name: m[1]!, value: m[2]! });
-  for (const m of text.matchAll(STATED)) pairs.push({ name: m[1]!, value: m[2]! });
+  for (const m of text.matchAll(STATED)) pairs.push({ name: m[1]!, value: m[3]!, clause: m[2]!.trim() });
   // Header lines: the whole rest of the line is the value ("Authorization: Bearer …", "Cookie: a=b; c=d").
   for (const line of text.split(/\r?\n|\\r\\n|\\n/)) {
     const h = /^\s*([A-Za-z][\w-]{1,40}):[ \t]*(.+)$/.exec(line);
-    if (h) pairs.push({ name: h[1]!, value: h[2]!.trim() });
+    if (h) pairs.push({ name: h[1]!, value: h[2]!.trim(), clause: h[2]!.trim() });
   }
   return pairs;
+}
+
+// Words of instructions and messages; a passphrase of random words has none of them.
+const FUNCTION_WORDS =
+  /\b(?:the|a|an|is|are|be|been|must|should|can|cannot|not|no|at|least|most|of|to|and|or|with|without|contain|contains|required|too|for|your|please|was|has|have)\b/;
+
+/** Running text ("must contain at least 12 characters") rather than a value. */
+export function isProse(clause: string): boolean {
+  const words = clause.trim().split(/\s+/);
+  if (words.length < 3) return false;
+  return (
+    words.every((w, i) => /^(?:[a-z]+|\d+)[.!?]?$/.test(i === 0 ? w.toLowerCase() : w)) &&
+    FUNCTION_WORDS.test(clause.toLowerCase())
+  );
 }
 
 /** The text again with %-escapes decoded, when it has any; null otherwise. */

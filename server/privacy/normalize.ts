@@ -1,7 +1,8 @@
 // What the detector compares, made comparable: look-alike letters, full-width forms and invisible characters
 // must not let a secret or a secret-naming key slip past a rule written in plain ASCII.
 
-// Cyrillic and Greek letters that render like Latin ones (Unicode confusables, the common subset).
+// Cyrillic and Greek letters that render like Latin ones (Unicode confusables, the common subset), and
+// dashes.
 const CONFUSABLES: Record<string, string> = {
   а: 'a',
   в: 'b',
@@ -26,6 +27,13 @@ const CONFUSABLES: Record<string, string> = {
   һ: 'h',
   ӏ: 'l',
   ɡ: 'g',
+  // Dashes and the minus sign, as typed between digit groups.
+  '‐': '-',
+  '‑': '-',
+  '‒': '-',
+  '–': '-',
+  '—': '-',
+  '−': '-',
   А: 'A',
   В: 'B',
   Е: 'E',

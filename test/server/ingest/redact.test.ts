@@ -171,6 +171,9 @@ describe('looksSecret', () => {
     ['base64 of user:password', b64('admin:hunter2')],
     ['a 32-hex key beside its vendor', `TWILIO_AUTH_TOKEN=${r.fill('{h:32}')}`],
     ['a high-entropy key', r.fill('{A:32}')],
+    ['an email:password combo', `ada@example.com:${pw}`],
+    ['a card number with en dashes', groups(VISA, '\u2013')],
+    ['a password after a form field in a log line', `failed (user=app password = ${pw})`],
   ])('should catch %s', (_, value) => {
     expect(looksSecret(value)).toBe(true);
   });
@@ -201,6 +204,9 @@ describe('looksSecret', () => {
     ['a search for a password policy', 'https://example.com/search?q=password+policy&page=2'],
     ['a short string', 'Bearer x'],
     ['an SSN-shaped invalid number', '000-12-3456'],
+    ['a git remote', 'git@github.com:org/repo.git'],
+    ['an address with a port', 'user ada@example.com:8080'],
+    ['a validation message', 'Password: must contain at least 12 characters'],
   ])('should let %s through', (_, value) => {
     expect(looksSecret(value)).toBe(false);
   });

@@ -110,6 +110,10 @@ export function controlCorpus(seed = 424242): Control[] {
     ['log', 'GET /v1/me/activity 200 12ms'],
     ['path', 'uploads/2026/04/receipt.pdf'],
     ['file', '/var/log/app.log'],
+    ['validation', 'Password: must contain at least 12 characters'],
+    ['token_help', 'Token: paste it from your settings page'],
+    ['remote', 'ssh://git.example.com:2222/org/repo.git'],
+    ['meeting', 'Meet at 10:30 in room 4'],
   ] as const)
     add(key, text);
 

@@ -294,6 +294,20 @@ function classCases(r: Rng): SecretCase[] {
   {
     const pw = password(r);
     add(
+      'an email:password combo line',
+      { metadata: { leak_check: `found ada.l@example.com:${pw} in a dump` } },
+      [pw],
+      'metadata.leak_check',
+    );
+  }
+  {
+    const n = withLuhn(`4${r.chars('0123456789', 14)}`);
+    const dashed = n.match(/.{1,4}/g)!.join('\u2013');
+    add('a card number with en dashes', { metadata: { memo: `card ${dashed}` } }, [dashed], 'metadata.memo');
+  }
+  {
+    const pw = password(r);
+    add(
       'credentials in a DSN',
       { metadata: { dsn: `postgres://app:${encodeURIComponent(pw)}@10.0.0.5:5432/prod` } },
       [encodeURIComponent(pw)],
