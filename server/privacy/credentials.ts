@@ -17,7 +17,7 @@ const STRUCTURAL_PATTERNS: readonly (readonly [string, RegExp])[] = [
   ['$', /\b\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/], // bcrypt hash of a password
   ['$argon2', /\$argon2(?:id|i|d)\$/],
   // email:password as combo lists have them; not user@host:port, nor git@host:org/repo.
-  ['@', /(?:^|\s)[^\s@:]+@[^\s@:]+\.[a-z]{2,}:(?!\d+(?:\s|$))[^\s@/]{4,}(?:\s|$)/i],
+  ['@', /(?:^|\s)[^\s@:]+@[^\s@:]+\.[a-z]{2,}:(?!\d+\b)[^\s@/]{4,}(?:\s|$)/i],
   ['k_', /\b[spr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/], // Stripe
   ['xox', /\bxox[abposre]-[A-Za-z0-9-]{10,}/], // Slack
 ];
