@@ -18,7 +18,8 @@ import { isPluralHolder, list, type SecretKeyKind, secretKeyKind } from './secre
 const MAX_DEPTH = 3;
 
 // "passport no. X1234567", "Passport: 123456789": a passport number is named in the text.
-const PASSPORT_IN_TEXT = /\bpassport(?:\s*(?:no\.?|number|num|nr\.?|#|id))?\s*[:#=]?\s*([A-Z0-9]{6,9})\b/i;
+const PASSPORT_IN_TEXT =
+  /\bpassport(?:\s*(?:no\.?|number|num|nr\.?|#|id))?(?:\s+(?:is|was))?\s*[:#=]?\s*([A-Z0-9]{6,9})\b/i;
 
 function containsPassportNumber(text: string): boolean {
   const m = PASSPORT_IN_TEXT.exec(text);
@@ -136,7 +137,9 @@ export function judgeUnderKey(key: string, value: unknown, parent: readonly stri
 
 /** The words a child key inherits from this key, when this key names a secret ("card" → number). */
 export function contextWords(key: string, parent: readonly string[]): readonly string[] {
-  return secretKeyKind(key, parent) === null ? [] : [...parent, ...keyWords(key)].slice(-3);
+  // Under a key that only talks about a secret ("password_policy"), the children talk about it too.
+  const kind = secretKeyKind(key, parent);
+  return kind === null || kind === 'mention' ? [] : [...parent, ...keyWords(key)].slice(-3);
 }
 
 /** Whether a parsed tree (JSON held in a string) holds a secret anywhere. */

@@ -138,6 +138,7 @@ describe('looksSecret', () => {
       `refund to ${groups(iban('GB', `NWBK${r.chars('0123456789', 14)}`), ' ')} please`,
     ],
     ['a passport number in text', 'passport number X12345678'],
+    ['a passport number said in a sentence', 'her passport number is C01X00T47'],
     ['a Stripe key', r.fill('sk_live_{A:24}')],
     ['a Stripe test key', r.fill('pk_test_{A:24}')],
     ['an AWS access key id', r.fill('AKIA{U:16}')],
@@ -245,6 +246,8 @@ describe('secret-naming keys', () => {
     ['idempotency_key', '3f2b8c1e-7d4a-4e1b-9c2d-5a6b7c8d9e0f'],
     ['password_changed_at', '2026-04-01T14:23:11Z'],
     ['stripe_customer_id', 'cus_NffrFeUfNV2Hib'],
+    ['password_policy', { min_length: 12, enforced: 'strict', symbols: true }],
+    ['token_usage', { prompt: 230, completion: 57 }],
   ])('should keep %s: %j', (key, value) => {
     const fields: string[] = [];
     expect(redactTree({ [key]: value }, 'metadata', fields)).toEqual({ [key]: value });
