@@ -122,7 +122,8 @@ export type Verdict = 'keep' | 'secret' | 'walk';
  */
 export function judgeUnderKey(key: string, value: unknown, parent: readonly string[] = []): Verdict {
   const kind = secretKeyKind(key, parent);
-  if (value === null || value === '' || typeof value === 'boolean') return 'keep';
+  // Empty strings, null, booleans (and undefined, in the server's own log fields) carry no secret.
+  if (value === '' || value === null || !['string', 'number', 'object'].includes(typeof value)) return 'keep';
   if (typeof value === 'string') {
     if (kind === null) return looksSecret(value) ? 'secret' : 'keep';
     return valueIsSecret(kind, value) ? 'secret' : 'keep';

@@ -325,6 +325,14 @@ describe('redactTree', () => {
     expect(JSON.stringify([out, fields])).not.toContain('sk_live');
   });
 
+  it('should keep undefined values, as the server log passes them', () => {
+    const fields: string[] = [];
+    expect(redactTree({ query: { ip: undefined, token: undefined, user_id: 'usr_1' } }, '', fields)).toEqual({
+      query: { ip: undefined, token: undefined, user_id: 'usr_1' },
+    });
+    expect(fields).toEqual([]);
+  });
+
   it('should not modify its input', () => {
     const input = { password: 'hunter22', nested: { token: 'abc' } };
     const copy = structuredClone(input);
