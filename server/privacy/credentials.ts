@@ -212,5 +212,5 @@ export function keyShaped(value: string, strict = false): boolean {
   const digits = /\d/.test(v);
   const mixed = /[a-z]/.test(v) && /[A-Z]/.test(v.slice(1));
   if (strict) return v.length >= 16 && ((letters && digits) || mixed) && !UUID.test(v);
-  return (v.length >= 8 && letters && digits) || (v.length >= 12 && mixed) || UUID.test(v);
+  return (v.length >= 7 && letters && digits) || (v.length >= 12 && mixed) || UUID.test(v);
 }

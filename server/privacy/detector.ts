@@ -52,7 +52,7 @@ function pairIsSecret(pair: Pair, depth: number): boolean {
     (harmlessText(pair.clause) || (isProse(pair.clause) && !/passphrase/i.test(pair.name)))
   )
     return false;
-  return valueIsSecret(kind, pair.value, depth);
+  return valueIsSecret(kind, pair.value, depth, pair.name);
 }
 
 // Values a secret-named field may hold that are not the secret: states, placeholders, masks, brands.
@@ -62,7 +62,9 @@ const STATUS_WORDS = new Set(
       'true false yes no none null undefined n/a na redacted hidden masked present absent provided ' +
       'enabled disabled rotated revoked accepted declined rejected on off empty unknown new old ' +
       'verified unverified pending active inactive issued sent requested failed success [redacted] ' +
-      '[personal] [erased] [filtered] <redacted> ***',
+      '[personal] [erased] [filtered] <redacted> *** strict lenient optional mandatory enforced relaxed ' +
+      'standard default custom basic bearer digest oauth oauth2 oidc saml sso mfa 2fa totp sms webauthn ' +
+      'passkey jwt',
   ),
 );
 const CARD_BRAND =
@@ -87,12 +89,15 @@ export function harmlessText(value: string): boolean {
 
 const HEX32 = /^[0-9a-fA-F]{32,}$/;
 
-function valueIsSecret(kind: SecretKeyKind, value: string, depth = 0): boolean {
+const CARD_KEY = /card|(?:^|[^a-z])pan(?:$|[^a-z])/;
+
+function valueIsSecret(kind: SecretKeyKind, value: string, depth = 0, key = ''): boolean {
   if (harmlessText(value)) return false;
   const text = foldValue(value).trim();
   switch (kind) {
     case 'holder':
-      return true;
+      // Four digits under a card number's key are its last four, what masking a card keeps.
+      return !(/^\d{4}$/.test(text) && CARD_KEY.test(keyWords(key).join(' ')));
     case 'credential':
       // A card's last four digits under "card" are what masking keeps.
       if (/^\d{1,4}$/.test(text)) return false;
@@ -126,7 +131,7 @@ export function judgeUnderKey(key: string, value: unknown, parent: readonly stri
   if (value === '' || value === null || !['string', 'number', 'object'].includes(typeof value)) return 'keep';
   if (typeof value === 'string') {
     if (kind === null) return looksSecret(value) ? 'secret' : 'keep';
-    return valueIsSecret(kind, value) ? 'secret' : 'keep';
+    return valueIsSecret(kind, value, 0, key) ? 'secret' : 'keep';
   }
   if (typeof value === 'number') {
     if (kind === null) return looksSecretNumber(value) ? 'secret' : 'keep';

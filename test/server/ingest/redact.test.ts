@@ -224,6 +224,8 @@ describe('secret-naming keys', () => {
     ['tax_id', '219099999'],
     ['passport', 'X12345678'],
     ['private', r.fill('{A:20}')],
+    ['private', 'hunter2'],
+    ['pin', '4242'],
     ['datadog_key', r.fill('{h:32}')],
     ['auth', r.fill('{A:20}')],
   ])('should redact %s: %s', (key, value) => {
@@ -247,6 +249,9 @@ describe('secret-naming keys', () => {
     ['password_changed_at', '2026-04-01T14:23:11Z'],
     ['stripe_customer_id', 'cus_NffrFeUfNV2Hib'],
     ['password_policy', { min_length: 12, enforced: 'strict', symbols: true }],
+    ['card_number', '4242'],
+    ['auth', 'basic'],
+    ['private', 'yes'],
     ['token_usage', { prompt: 230, completion: 57 }],
   ])('should keep %s: %j', (key, value) => {
     const fields: string[] = [];
