@@ -178,5 +178,12 @@ export function controlCorpus(seed = 424242): Control[] {
   add('tokenizer', 'bpe');
   add('api_key_label', 'ci deploy');
   add('api_key_prefix', 'rcpt_ik_2f3');
+  add('pass_rate', 0.93);
+  add('secret_question', 'first pet');
+  add('private_note', 'customer called about billing');
+  add('pin_attempts', 2);
+  add('key', 'Enter');
+  add('mfa_method', 'totp');
+  add('auth_type', 'oauth2');
   return out;
 }
