@@ -10,14 +10,14 @@ const STRUCTURAL_PATTERNS: readonly (readonly [string, RegExp])[] = [
   ['eyJ', /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/], // JWT / JWS / JWE
   ['-----BEGIN', /-----BEGIN [A-Z0-9 _-]*PRIVATE KEY( BLOCK)?-----/], // PEM, OpenSSH and PGP private keys
   ['PuTTY', /PuTTY-User-Key-File-\d/],
-  ['://', /[a-z][a-z0-9+.-]*:\/\/[^\s/:@?#{}]+:[^\s/@?#]+@/i], // user:password inside a URL
-  ['://', /[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_-]{16,}(?::[A-Za-z0-9_-]+)?@/i], // a key as a URL's user (Sentry DSN)
+  ['://', /[a-z][a-z0-9+.-]{0,20}:\/\/[^\s/:@?#{}]{1,256}:[^\s/@?#]{1,256}@/i], // user:password inside a URL
+  ['://', /[a-z][a-z0-9+.-]{0,20}:\/\/[A-Za-z0-9_-]{16,256}(?::[A-Za-z0-9_-]{1,256})?@/i], // a key as a URL's user (Sentry DSN)
   ['service_account', /"type"\s*:\s*"service_account"/], // Google service-account JSON
   ['Key=', /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/=]{20,}/], // Azure storage and service bus
   ['$', /\b\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/], // bcrypt hash of a password
   ['$argon2', /\$argon2(?:id|i|d)\$/],
   // email:password as combo lists have them; not user@host:port, nor git@host:org/repo.
-  ['@', /(?:^|\s)[^\s@:]+@[^\s@:]+\.[a-z]{2,}:(?!\d+\b)[^\s@/]{4,}(?:\s|$)/i],
+  ['@', /(?:^|\s)[^\s@:]{1,64}@[^\s@:]{1,255}\.[a-z]{2,24}:(?!\d+\b)[^\s@/]{4,256}(?:\s|$)/i],
   ['k_', /\b[spr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/], // Stripe
   ['xox', /\bxox[abposre]-[A-Za-z0-9-]{10,}/], // Slack
 ];

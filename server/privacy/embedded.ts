@@ -12,7 +12,7 @@ export interface Pair {
 const ASSIGNED = /(?:^|[?&;#\s,(])([A-Za-z_][\w.[\]-]{0,48})=([^&;#\s,'"<>)]*)/g;
 // "name": "value", name: value, name => value, Name: value (header lines) — up to three words of name.
 const STATED =
-  /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?(?=([^\n"',;}&]*))([^\s"',;}&]+)/g;
+  /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?(?=([^\n"',;}&]{0,200}))([^\s"',;}&]{1,512})/g;
 
 /** Named values inside a text, for each way text names them. */
 export function embeddedPairs(text: string): Pair[] {

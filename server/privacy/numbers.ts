@@ -2,7 +2,8 @@
 // US social security numbers. Separators may be spaces, dashes or dots.
 import { ibanValid, luhnValid, ssnValid } from './checksums.js';
 
-const CARD_CANDIDATE = /(?<![\d.,])\d(?:[ .-]?\d){12,18}(?![\d])/g;
+// Standing apart from letters: digits inside a hex id or a longer token are not a card number.
+const CARD_CANDIDATE = /(?<![\dA-Za-z.,])\d(?:[ .-]?\d){12,18}(?![\dA-Za-z])/g;
 // Issuer ranges: Visa, Mastercard (51–55, 2221–2720), Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir, RuPay.
 const CARD_PREFIX = /^(4|5[0-8]|2[2-7]|3[0-9]|6|8[12])/;
 
@@ -10,13 +11,21 @@ export function isCardNumber(digits: string): boolean {
   return digits.length >= 13 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhnValid(digits);
 }
 
+function cardGrouping(sizes: number[]): boolean {
+  const shape = sizes.join('-');
+  if (shape === '4-6-5' || shape === '4-6-4') return true;
+  return sizes.slice(0, -1).every((n) => n === 4) && sizes[sizes.length - 1]! <= 4;
+}
+
 export function containsCard(text: string): boolean {
   if (!/\d{4}/.test(text.replace(/[ .-]/g, ''))) return false;
   for (const match of text.matchAll(CARD_CANDIDATE)) {
     const raw = match[0];
-    // One kind of separator throughout, as people type them: groups of four split by spaces, dashes or dots.
+    // One kind of separator throughout, in the groups printed on cards (4-4-4-4, Amex 4-6-5, Diners 4-6-4),
+    // so the digit groups of a UUID or a date are not read as one number.
     const seps = new Set(raw.replace(/\d/g, ''));
     if (seps.size > 1) continue;
+    if (seps.size === 1 && !cardGrouping(raw.split(/[ .-]/).map((g) => g.length))) continue;
     if (isCardNumber(raw.replace(/\D/g, ''))) return true;
   }
   return false;
@@ -102,7 +111,8 @@ const IBAN_LENGTH: Record<string, number> = {
   VG: 24,
   XK: 20,
 };
-const IBAN_START = /(?<![A-Z0-9])([A-Z]{2})\d{2}/g;
+// Not inside an identifier ("session-ad12…"): what stands before an IBAN is a space, punctuation or "=".
+const IBAN_START = /(?<![A-Z0-9_-])([A-Z]{2})\d{2}/g;
 
 /** An IBAN, compact or in groups of four separated by spaces or dashes, with a valid check number. */
 export function containsIban(text: string): boolean {
@@ -111,18 +121,30 @@ export function containsIban(text: string): boolean {
     const length = IBAN_LENGTH[match[1]!];
     if (!length) continue;
     let compact = '';
-    for (let i = match.index; i < upper.length && compact.length < length; i++) {
+    let group = 0;
+    let grouped = true; // separated, if at all, in groups of four
+    let i = match.index;
+    for (; i < upper.length && compact.length < length; i++) {
       const ch = upper[i]!;
-      if (/[A-Z0-9]/.test(ch)) compact += ch;
-      else if (!(ch === ' ' || ch === '-') || !/[A-Z0-9]/.test(upper[i + 1] ?? '')) break;
+      if (/[A-Z0-9]/.test(ch)) {
+        compact += ch;
+        group++;
+      } else if ((ch === ' ' || ch === '-') && /[A-Z0-9]/.test(upper[i + 1] ?? '')) {
+        if (group !== 4) grouped = false;
+        group = 0;
+      } else break;
     }
-    if (compact.length === length && ibanValid(compact)) return true;
+    const separated = compact.length < i - match.index;
+    // It must end there: the start of a longer token (a hex id) is not an IBAN.
+    if (compact.length !== length || /[A-Z0-9]/.test(upper[i] ?? '')) continue;
+    if (separated && (!grouped || group > 4)) continue;
+    if (ibanValid(compact)) return true;
   }
   return false;
 }
 
 // Three, two and four digits split twice by the same separator: a dash, a space or a dot.
-const SSN = /(?<![\d.-])(\d{3})([ .-])(\d{2})\2(\d{4})(?![\d]|[.-]\d)/g;
+const SSN = /(?<![\dA-Za-z.-])(\d{3})([ .-])(\d{2})\2(\d{4})(?![\dA-Za-z]|[.-]\d)/g;
 // "SSN", "tax id" or "social security number" just before nine digits makes them an SSN.
 const SSN_NAMED =
   /\b(?:ssn|ss#|social security(?: number| no\.?)?|tax ?id|tin|itin|taxpayer id)\b\W{0,6}(\d{3}[ .-]?\d{2}[ .-]?\d{4})(?!\d)/i;
