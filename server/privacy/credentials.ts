@@ -205,6 +205,22 @@ const PATHLIKE = /^[\w.-]*(\/[\w.-]+)+\.[a-z]{2,5}$|^[a-z]+(_[a-z]+)*(\.[a-z]+(_
 export function keyShaped(value: string, strict = false): boolean {
   const v = value.trim();
   if (matchesCredentialPattern(v) || containsHighEntropyKey(v)) return true;
+  // A password as people choose one: one word of letters with digits and symbols.
+  if (
+    !strict &&
+    v.length >= 7 &&
+    /^[\x21-\x7e]+$/.test(v) &&
+    /[A-Za-z]/.test(v) &&
+    /\d/.test(v) &&
+    /[^A-Za-z0-9]/.test(v)
+  )
+    return (
+      !ISO_DATE.test(v) &&
+      !VERSION.test(v) &&
+      !PATHLIKE.test(v) &&
+      !/^[\w.+-]+@[\w.-]+$/.test(v) &&
+      !/^[a-z][a-z0-9+.-]*:\/\/|^\//i.test(v)
+    );
   if (!/^[A-Za-z0-9_\-.+/=~:]+$/.test(v)) return false;
   if (HEX32.test(v)) return true;
   if (ISO_DATE.test(v) || VERSION.test(v) || PATHLIKE.test(v)) return false;

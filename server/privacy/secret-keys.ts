@@ -100,15 +100,27 @@ export function secretKeyKind(key: string, parent: readonly string[] = []): Secr
   const id = parent.length > 0 ? `${parent.join(' ')}\u0000${key}` : key;
   let kind = verdicts.get(id);
   if (kind === undefined) {
-    kind = classify(key, parent);
+    kind = classify(keyWords(key), parent);
+    // Digits for letters ("passw0rd", "t0ken"): a second look with them read as the letters they mimic.
+    if (kind !== 'holder' && /\d/.test(key)) {
+      const second = classify(keyWords(key).map(unLeet), parent);
+      if (second === 'holder' || kind === null) kind = second;
+    }
     if (verdicts.size >= 10_000) verdicts.clear();
     verdicts.set(id, kind);
   }
   return kind;
 }
 
-function classify(key: string, parent: readonly string[]): SecretKeyKind | null {
-  const own = keyWords(key);
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
+
+/** A word of four or more letters with digits among them, digits read as letters; other words as they are. */
+function unLeet(word: string): string {
+  if (!/\d/.test(word) || (word.match(/[a-z]/g)?.length ?? 0) < 4) return word;
+  return word.replace(/[013457]/g, (d) => LEET[d]!);
+}
+
+function classify(own: readonly string[], parent: readonly string[]): SecretKeyKind | null {
   if (own.length === 0) return null;
   const last = own[own.length - 1]!;
   const beforeLast = own[own.length - 2];

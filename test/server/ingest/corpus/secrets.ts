@@ -515,6 +515,8 @@ function classCases(r: Rng): SecretCase[] {
     ['Greek ο in password', 'passw\u03bfrd'],
     ['full-width password', 'ｐａｓｓｗｏｒｄ'],
     ['Cyrillic е in secret', 's\u0435cret'],
+    ['digits for letters', 'passw0rd'],
+    ['digits for letters in a token name', 'auth_t0ken'],
     ['zero-width space in token', 'to\u200bken'],
     ['full-width API key', 'ａｐｉ＿ｋｅｙ'],
   ] as const) {
