@@ -225,6 +225,8 @@ describe('secret-naming keys', () => {
     ['passport', 'X12345678'],
     ['private', r.fill('{A:20}')],
     ['private', 'hunter2'],
+    ['auth', 'Hunter123!'],
+    ['passw0rd', 'hunter2'],
     ['pin', '4242'],
     ['datadog_key', r.fill('{h:32}')],
     ['auth', r.fill('{A:20}')],
@@ -251,6 +253,8 @@ describe('secret-naming keys', () => {
     ['password_policy', { min_length: 12, enforced: 'strict', symbols: true }],
     ['card_number', '4242'],
     ['auth', 'basic'],
+    ['keys_page', 'https://example.com/settings/api-keys?page=2'],
+    ['s3_key', 'uploads/2026/04/receipt.pdf'],
     ['private', 'yes'],
     ['token_usage', { prompt: 230, completion: 57 }],
   ])('should keep %s: %j', (key, value) => {
