@@ -39,6 +39,8 @@ export function looksSecret(value: string, depth = 0): boolean {
   if (json !== undefined && treeHasSecret(json, [], depth + 1)) return true;
   for (const decoded of base64Texts(text))
     if (isUserPassword(decoded) || looksSecret(decoded, depth + 1)) return true;
+  // JSON kept as a JSON string ("{\"password\": …}"): read it unescaped.
+  if (text.includes('\\"') && looksSecret(text.replace(/\\"/g, '"'), depth + 1)) return true;
   const unescaped = percentDecoded(text);
   return unescaped !== null && unescaped !== text && looksSecret(unescaped, depth + 1);
 }

@@ -9,7 +9,12 @@ export interface Pair {
 }
 
 // name=value in queries, fragments, form bodies and cookie lists.
-const ASSIGNED = /(?:^|[?&;#\s,(])([A-Za-z_][\w.[\]-]{0,48})=([^&;#\s,'"<>)]*)/g;
+const ASSIGNED = /(?:^|[?&;#\s,(-])([A-Za-z_][\w.[\]-]{0,48})=([^&;#\s,'"<>)]*)/g;
+// <password>…</password> in XML and SOAP bodies.
+const ELEMENT = /<([A-Za-z_][\w.:-]{0,40})>([^<]{1,256})<\/\1>/g;
+// --password hunter2, -p hunter2 is too short to tell; curl -u user:password.
+const FLAG = /(?:^|\s)--([A-Za-z][\w-]{1,40})\s+(?!-)(\S+)/g;
+const CURL_USER = /(?:^|\s)(?:-u|--user)\s+['"]?[^\s:'"]+:([^\s'"]+)/g;
 // "name": "value", name: value, name => value, Name: value (header lines) — up to three words of name.
 const STATED =
   /(?:^|[\s{,;(["'])["']?([A-Za-z_][\w.-]{0,40}(?: [A-Za-z_][\w.-]{0,20}){0,2})["']?[ \t]*(?:=>|:=|:|=)[ \t]*["']?(?=([^\n"',;}&]{0,200}))([^\s"',;}&]{1,512})/g;
@@ -17,7 +22,10 @@ const STATED =
 /** Named values inside a text, for each way text names them. */
 export function embeddedPairs(text: string): Pair[] {
   const pairs: Pair[] = [];
+  for (const m of text.matchAll(FLAG)) pairs.push({ name: m[1]!, value: m[2]! });
+  if (text.includes('<')) for (const m of text.matchAll(ELEMENT)) pairs.push({ name: m[1]!, value: m[2]! });
   if (!/[=:]/.test(text)) return pairs;
+  for (const m of text.matchAll(CURL_USER)) pairs.push({ name: 'password', value: m[1]! });
   for (const m of text.matchAll(ASSIGNED)) pairs.push({ name: m[1]!, value: m[2]! });
   for (const m of text.matchAll(STATED)) pairs.push({ name: m[1]!, value: m[3]!, clause: m[2]!.trim() });
   // Header lines: the whole rest of the line is the value ("Authorization: Bearer …", "Cookie: a=b; c=d").

@@ -48,7 +48,7 @@ const VENDORS = new Set(
 // Last words that make the key describe a secret rather than hold one.
 const DESCRIPTORS = new Set(
   list(
-    'policy policies help tip tips rate ratio percent percentage question questions instructions guide docs doc rule rules requirement requirements complexity strength score length len ' +
+    'policy policies help tip tips file files dir directory var variable rate ratio percent percentage question questions instructions guide docs doc rule rules requirement requirements complexity strength score length len ' +
       'count counts total country countrycode nationality issuing brand network scheme funding ' +
       'issuer bank bin last4 lastfour last four digits type types kind category format version ' +
       'method methods alg algorithm provider providers source name names label description set ' +

@@ -114,6 +114,9 @@ export function controlCorpus(seed = 424242): Control[] {
     ['token_help', 'Token: paste it from your settings page'],
     ['remote', 'ssh://git.example.com:2222/org/repo.git'],
     ['meeting', 'Meet at 10:30 in room 4'],
+    ['argv', 'ls --color auto --format long'],
+    ['entrypoint', 'run --password-file /run/secrets/db'],
+    ['html', '<b>bold</b> and <i>italic</i>'],
   ] as const)
     add(key, text);
 

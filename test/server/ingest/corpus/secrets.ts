@@ -294,6 +294,36 @@ function classCases(r: Rng): SecretCase[] {
   {
     const pw = password(r);
     add(
+      'a password in an XML body',
+      { metadata: { soap: `<login><user>ada</user><password>${pw}</password></login>` } },
+      [pw],
+      'metadata.soap',
+    );
+    const q = password(r);
+    add(
+      'a password as a command-line flag',
+      { metadata: { argv: `mysql --user app --password ${q} prod` } },
+      [q],
+      'metadata.argv',
+    );
+    const c = password(r);
+    add(
+      'curl -u user:password',
+      { metadata: { cmd: `curl -u deploy:${c} https://ci.example.com/api` } },
+      [c],
+      'metadata.cmd',
+    );
+    const j = password(r);
+    add(
+      'JSON kept as a JSON string',
+      { metadata: { raw: JSON.stringify(JSON.stringify({ user: 'ada', password: j })) } },
+      [j],
+      'metadata.raw',
+    );
+  }
+  {
+    const pw = password(r);
+    add(
       'an email:password combo line',
       { metadata: { leak_check: `found ada.l@example.com:${pw} in a dump` } },
       [pw],
