@@ -1,5 +1,6 @@
 // Credential shapes: the documented formats of vendors' keys and tokens (prefix, alphabet, length, as
 // published in secret scanners' rule sets), and the shape of a generated key that nobody named.
+import { base64Text } from './embedded.js';
 
 // Formats that are a secret wherever they appear.
 /**
@@ -179,6 +180,8 @@ export function containsHighEntropyKey(text: string): boolean {
   for (const match of text.matchAll(KEYLIKE)) {
     const run = match[0];
     if (isAlphabet(run)) continue;
+    // Base64 of readable text (a cursor, a URL) is judged by what it says, not by how random it looks.
+    if (base64Text(run.replace(/=+$/, '')) !== null) continue;
     const lower = /[a-z]/.test(run);
     const upper = /[A-Z]/.test(run);
     const digit = /\d/.test(run);

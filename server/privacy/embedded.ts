@@ -73,26 +73,31 @@ export function jsonInside(text: string): unknown {
 
 const BASE64_RUN = /[A-Za-z0-9+/_-]{12,}={0,2}/g;
 
+/** The readable text a run of base64 stands for, or null when it decodes to bytes that are not text. */
+export function base64Text(run: string): string | null {
+  const bare = run.replace(/=+$/, '');
+  if (bare.length % 4 === 1) return null;
+  const decoded = Buffer.from(bare.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+  if (decoded.length < 6 || decoded.includes('\uFFFD')) return null;
+  // Printable text, not random bytes.
+  const printable = decoded.replace(/[^\x20-\x7e\t\r\n\u00a0-\uffff]/g, '');
+  return printable.length === decoded.length && /[A-Za-z]/.test(decoded) ? decoded : null;
+}
+
 /** Readable texts that runs of base64 in `text` decode to ("dXNlcjpwYXNz" → "user:pass"). */
 export function base64Texts(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(BASE64_RUN)) {
-    const run = m[0];
-    const bare = run.replace(/=+$/, '');
-    if (bare.length % 4 === 1) continue;
     // Plain words and numbers are valid base64 too; a real encoding mixes cases or digits.
-    if (!/[A-Z]/.test(bare) || !/[a-z0-9]/.test(bare)) continue;
-    const bytes = Buffer.from(bare.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    const decoded = bytes.toString('utf8');
-    if (decoded.length < 6 || decoded.includes('\uFFFD')) continue;
-    // Mostly printable text, not random bytes.
-    const printable = decoded.replace(/[^\x20-\x7e\t\r\n\u00a0-\uffff]/g, '');
-    if (printable.length === decoded.length && /[A-Za-z]/.test(decoded)) out.push(decoded);
+    if (!/[A-Z]/.test(m[0]) || !/[a-z0-9]/.test(m[0])) continue;
+    const decoded = base64Text(m[0]);
+    if (decoded !== null) out.push(decoded);
   }
   return out;
 }
 
 /** "user:password" as Basic authentication encodes it. */
 export function isUserPassword(decoded: string): boolean {
-  return /^[^\s:]{1,128}:[^\s]{1,256}$/.test(decoded.trim());
+  // A user name or address, then a password: not JSON ('{"id":1}'), a URL ("https://…") or a time.
+  return /^(?=[^:]*[A-Za-z])[\w.@+-]{1,128}:(?!\/\/)\S{4,256}$/.test(decoded.trim());
 }

@@ -117,6 +117,8 @@ export function controlCorpus(seed = 424242): Control[] {
     ['argv', 'ls --color auto --format long'],
     ['entrypoint', 'run --password-file /run/secrets/db'],
     ['html', '<b>bold</b> and <i>italic</i>'],
+    ['cursor', Buffer.from('{"id":123,"ts":"2026-04-01"}').toString('base64')],
+    ['encoded_url', Buffer.from('https://example.com/orders?page=2').toString('base64url')],
   ] as const)
     add(key, text);
 
