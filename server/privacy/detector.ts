@@ -37,8 +37,11 @@ export function looksSecret(value: string, depth = 0): boolean {
   for (const pair of embeddedPairs(text)) if (pairIsSecret(pair, depth + 1)) return true;
   const json = jsonInside(text);
   if (json !== undefined && treeHasSecret(json, [], depth + 1)) return true;
-  for (const decoded of base64Texts(text))
+  for (const decoded of base64Texts(text)) {
     if (isUserPassword(decoded) || looksSecret(decoded, depth + 1)) return true;
+    // A key kept base64-encoded, as configuration stores often keep secrets.
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(decoded) && keyShaped(decoded, true)) return true;
+  }
   // JSON kept as a JSON string ("{\"password\": …}"): read it unescaped.
   if (text.includes('\\"') && looksSecret(text.replace(/\\"/g, '"'), depth + 1)) return true;
   const unescaped = percentDecoded(text);

@@ -170,6 +170,7 @@ describe('looksSecret', () => {
     ['a form body', 'user=ada&password=hunter2&remember=1'],
     ['a Cookie header line', 'GET / HTTP/1.1\nCookie: sid=abcdef123456; theme=dark'],
     ['base64 of user:password', b64('admin:hunter2')],
+    ['a key kept base64-encoded', b64(r.fill('{A:32}'))],
     ['a 32-hex key beside its vendor', `TWILIO_AUTH_TOKEN=${r.fill('{h:32}')}`],
     ['a high-entropy key', r.fill('{A:32}')],
     ['an email:password combo', `ada@example.com:${pw}`],
@@ -206,6 +207,8 @@ describe('looksSecret', () => {
     ['a short string', 'Bearer x'],
     ['an SSN-shaped invalid number', '000-12-3456'],
     ['a git remote', 'git@github.com:org/repo.git'],
+    ['a base64 cursor', Buffer.from('{"id":123,"ts":"2026-04-01"}').toString('base64')],
+    ['a base64 URL', Buffer.from('https://example.com/orders?page=2').toString('base64url')],
     ['an address with a port', 'user ada@example.com:8080'],
     ['a validation message', 'Password: must contain at least 12 characters'],
   ])('should let %s through', (_, value) => {
