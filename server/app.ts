@@ -8,7 +8,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { requireKey, requireWidget } from './http/auth.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
+import { measureRequests } from './http/measure.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
+import { refusedOriginReporter } from './http/refused-origins.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
 import { accountRoutes } from './routes/account.js';
@@ -33,6 +35,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   const { config, logger } = s;
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(measureRequests(s.metrics));
   app.use(async function refuseWhileStopping(c, next) {
     if (options.isStopping?.()) {
       // Stop accepting work; what was already acknowledged is finished before the store closes.
@@ -90,8 +93,13 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.route('/v1', hostRoutes(s));
 
   // People: the user, and support on a user's behalf.
+  const reportRefusedOrigin = refusedOriginReporter(logger);
   const corsForWidget = cors({
-    origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+    origin: (origin, c) => {
+      if (config.allowedOrigins.includes(origin)) return origin;
+      reportRefusedOrigin(origin, c);
+      return null;
+    },
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'X-Support-Reason'],
     exposeHeaders: ['Retry-After', 'Content-Disposition', 'X-Request-Id'],

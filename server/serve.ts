@@ -52,7 +52,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   await signCheckpoint(s, 'startup');
   const stopJobs = startJobs(s);
 
-  const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
+  const delivery = config.webhook
+    ? new WebhookDelivery(s.outbox, config.webhook, logger, { metrics: s.metrics })
+    : null;
   delivery?.start();
 
   let stopping: Promise<void> | null = null;

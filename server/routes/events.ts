@@ -28,6 +28,7 @@ export function eventRoutes(s: Services) {
     const result = await s.pipeline.ingest(validated.events);
     s.metrics.inc('receipts_events_ingested_total', {}, result.accepted);
     s.metrics.inc('receipts_events_duplicate_total', {}, result.duplicates);
+    s.metrics.ingested(validated.events.length);
     return c.json(result, 202);
   });
   return app;

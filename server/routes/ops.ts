@@ -1,9 +1,35 @@
 // Operations: health and Prometheus metrics.
 import { Hono } from 'hono';
 import type { Services } from '../services.js';
+import { DeliveryLog } from '../webhooks/delivery-log.js';
+
+/** Gauges read at scrape time from state the server already keeps. */
+function registerGauges(s: Services): void {
+  const deliveries = new DeliveryLog(s.store.sqlite);
+  s.metrics.gauge(
+    'receipts_audit_head_seq',
+    'Sequence number of the newest audit event.',
+    () => s.log.head().seq,
+  );
+  s.metrics.gauge('receipts_group_commits', 'Group commits since start.', () => s.commit.batches);
+  s.metrics.gauge(
+    'receipts_webhook_outbox_depth',
+    'Webhook messages not yet delivered; state="failing" counts those whose last attempt failed.',
+    () => {
+      const { undelivered, failing } = deliveries.counts();
+      return [
+        { labels: { state: 'undelivered' }, value: undelivered },
+        { labels: { state: 'failing' }, value: failing },
+      ];
+    },
+    ['state'],
+  );
+  s.metrics.collectProcessMetrics();
+}
 
 export function opsRoutes(s: Services) {
   const app = new Hono();
+  registerGauges(s);
   app.get('/healthz', (c) => {
     try {
       s.store.sqlite.prepare('SELECT 1').get();
@@ -12,15 +38,9 @@ export function opsRoutes(s: Services) {
       return c.json({ status: 'unavailable' }, 503);
     }
   });
-  app.get('/metrics', (c) => {
-    const mem = process.memoryUsage();
-    const body = s.metrics.render({
-      receipts_audit_head_seq: s.log.head().seq,
-      receipts_group_commits: s.commit.batches,
-      process_resident_memory_bytes: mem.rss,
-      nodejs_heap_used_bytes: mem.heapUsed,
-    });
-    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+  app.get('/metrics', async (c) => {
+    const body = await s.metrics.render();
+    return c.body(body, 200, { 'content-type': s.metrics.contentType });
   });
   return app;
 }
