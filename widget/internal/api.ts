@@ -121,8 +121,22 @@ export class ApiClient {
       });
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw error;
-      throw toApiError(error);
+      throw await this.explain(error);
     }
+  }
+
+  /** A fetch TypeError on a cross-origin `api` may be CORS refusing this page: a lazy helper finds out. */
+  private async explain(error: unknown): Promise<ApiError> {
+    if (error instanceof TypeError && this.base) {
+      try {
+        const { corsHint } = await import('./cors-hint.js');
+        const hint = await corsHint(this.base, this.fetchFn);
+        if (hint) return new ApiError('network', hint);
+      } catch {
+        // The helper could not load (the server is down): the plain network error says enough.
+      }
+    }
+    return toApiError(error);
   }
 
   private refresh(): Promise<string> {
