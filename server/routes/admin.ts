@@ -11,6 +11,7 @@ import { BadQuery, investigate } from '../domain/investigate.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import type { Services } from '../services.js';
+import { adminWebhookRoutes } from './admin-webhooks.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
 const exportBodySchema = z
@@ -76,6 +77,9 @@ export function adminRoutes(s: Services) {
       throw error;
     }
   });
+
+  // The webhook delivery log and replay (admin-webhooks.ts).
+  app.route('/webhooks', adminWebhookRoutes(s));
 
   app.get('/checkpoints/latest', (c) => {
     const checkpoint = latestCheckpoint(s.store.sqlite);

@@ -1,24 +1,12 @@
 // The webhook delivery log: what the outbox holds, as operators see it, and replay on request.
 // Reads and re-queues only; sending stays with deliver.ts.
+import type { DELIVERY_STATUSES, WebhookDelivery } from '../../shared/schemas/webhooks.js';
 import type { Sqlite } from '../store/db.js';
 import { decodeCursor, type Position, pageOf } from '../views/cursor.js';
 
 /** `pending`: not yet tried; `failed`: its last attempt failed and a retry is scheduled; `delivered`. */
-export type DeliveryStatus = 'pending' | 'failed' | 'delivered';
-export const DELIVERY_STATUSES = ['pending', 'failed', 'delivered'] as const;
-
-export interface DeliveryRecord {
-  id: string;
-  type: string;
-  status: DeliveryStatus;
-  created_at: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  delivered_at: string | null;
-  last_error: string | null;
-  /** The message exactly as sent (signed) to the host. */
-  payload: unknown;
-}
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+export type DeliveryRecord = WebhookDelivery;
 
 interface Row extends Position {
   id: string;
@@ -30,7 +18,8 @@ interface Row extends Position {
   last_error: string | null;
 }
 
-const WHERE: Record<DeliveryStatus, string> = {
+const WHERE: Record<DeliveryStatus | 'any', string> = {
+  any: '1 = 1',
   pending: 'delivered_at IS NULL AND last_error IS NULL',
   failed: 'delivered_at IS NULL AND last_error IS NOT NULL',
   delivered: 'delivered_at IS NOT NULL',
@@ -68,7 +57,7 @@ export class DeliveryLog {
   private readonly depth;
 
   constructor(sqlite: Sqlite) {
-    const page = (status: DeliveryStatus) => ({
+    const page = (status: DeliveryStatus | 'any') => ({
       first: sqlite.prepare<[number], Row>(
         `SELECT ${COLUMNS} FROM outbox WHERE ${WHERE[status]} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       ),
@@ -77,7 +66,12 @@ export class DeliveryLog {
          ORDER BY created_at DESC, rowid DESC LIMIT ?`,
       ),
     });
-    this.pages = { pending: page('pending'), failed: page('failed'), delivered: page('delivered') } as const;
+    this.pages = {
+      any: page('any'),
+      pending: page('pending'),
+      failed: page('failed'),
+      delivered: page('delivered'),
+    } as const;
     this.one = sqlite.prepare<[string], Row>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
     // A replay keeps the id (receivers deduplicate on webhook-id) and is due at once.
     this.requeue = sqlite.prepare('UPDATE outbox SET delivered_at = NULL, next_attempt_at = ? WHERE id = ?');
@@ -86,13 +80,13 @@ export class DeliveryLog {
     );
   }
 
-  /** Newest first. Throws `BadCursor` for a cursor this log did not make. */
+  /** Newest first, of one status or all. Throws `BadCursor` for a cursor this log did not make. */
   list(
-    status: DeliveryStatus,
+    status: DeliveryStatus | undefined,
     limit: number,
     cursor?: string,
   ): { items: DeliveryRecord[]; next_cursor: string | null } {
-    const q = this.pages[status];
+    const q = this.pages[status ?? 'any'];
     let rows: Row[];
     if (cursor) {
       const at = decodeCursor(cursor);
