@@ -9,8 +9,10 @@ import { requireKey, requireWidget } from './http/auth.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
 import { measureRequests } from './http/measure.js';
+import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import { refusedOriginReporter } from './http/refused-origins.js';
+import { isStoreFull, StoreHealth } from './http/store-health.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
 import { accountRoutes } from './routes/account.js';
@@ -18,6 +20,7 @@ import { adminRoutes } from './routes/admin.js';
 import { demoRoutes } from './routes/demo.js';
 import { eventRoutes } from './routes/events.js';
 import { hostRoutes } from './routes/host.js';
+import { logRoutes } from './routes/log.js';
 import { openApiRoute } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
 import { supportRoutes } from './routes/support.js';
@@ -33,9 +36,11 @@ export interface AppOptions {
 export function createApp(s: Services, options: AppOptions = {}) {
   const app = new Hono();
   const { config, logger } = s;
+  const health = new StoreHealth(s.store.path);
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
   app.use(measureRequests(s.metrics));
+  app.use(noStore(['/v1/me', '/v1/support', '/v1/admin']));
   app.use(async function refuseWhileStopping(c, next) {
     if (options.isStopping?.()) {
       // Stop accepting work; what was already acknowledged is finished before the store closes.
@@ -76,7 +81,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
       );
     };
 
-  app.route('/', opsRoutes(s));
+  app.route('/', opsRoutes(s, health));
   app.route('/widget', widgetRoutes(options.widgetDir));
   app.route('/', openApiRoute());
 
@@ -134,6 +139,10 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.use('/v1/support/*', corsForWidget, byIp, smallBody, requireWidget(s, 'support'), byUser);
   app.route('/v1/support', supportRoutes(s));
 
+  // The transparency log: public, read-only, sizes and hashes only; any origin may read it.
+  app.use('/v1/log/*', cors({ origin: '*', allowMethods: ['GET'] }), byIp);
+  app.route('/v1/log', logRoutes(s));
+
   // Investigators: admin keys only, every call on the record.
   app.use(
     '/v1/admin/*',
@@ -147,6 +156,18 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.notFound((c) => c.json(errorBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) return sendError(c, err);
+    if (isStoreFull(err)) {
+      // Nothing of the refused write was acknowledged: the client keeps it and tries again later.
+      health.markFull();
+      s.metrics.inc('receipts_store_full_total');
+      logger.error({ event_type: 'store_full', request_id: c.get('requestId'), route: c.req.routePath });
+      return sendError(
+        c,
+        new ApiError(503, 'unavailable', 'The store has no space left; try again later.', undefined, {
+          'Retry-After': '5',
+        }),
+      );
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       return c.json(

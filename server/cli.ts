@@ -18,21 +18,23 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   checkpoint: () => import('./cli/checkpoint.js'),
   export: () => import('./cli/export.js'),
   'verify-export': () => import('./cli/verify-export.js'),
+  witness: () => import('./cli/witness.js'),
 };
 
 const USAGE = `Usage: receipts <command> [options]
 
 Commands:
   serve        start the server (what npm start runs)
-  verify       walk the audit chain and report the first bad row
+  verify       check the audit log (or prove it extends a saved checkpoint)
   keys create  create an ingest or admin key
   token        mint a widget token for development
   erase        erase a user (personal data goes, events stay)
   retention    apply the retention policy now
   hold         place or release a legal hold on a user
-  checkpoint   sign the chain head and print it
+  checkpoint   sign the tree head and print the signed note
   export       write an evidence export for a user or an IP
   verify-export  check an evidence export without the store
+  witness      check a running log's checkpoint extends the one kept last time
 
 Run "receipts <command> --help" for a command's options.`;
 

@@ -21,12 +21,22 @@ export interface Config {
   ingestKeys: string[];
   allowedOrigins: string[];
   webhook: { url: string; secret: string } | null;
+  /** Days a delivered webhook is kept for the delivery log before retention deletes it. */
+  webhookKeepDays: number;
   pepper: Buffer;
   signingKey: KeyObject;
+  /** RECEIPTS_LOG_ORIGIN: the transparency log's name, in its checkpoints and as its key name. */
+  logOrigin: string;
   erasureGraceDays: number;
   trustProxy: string[];
   rateLimits: { mePerMinute: number; ipPerMinute: number; ingestPerMinute: number };
-  retention: { auditDays: number; activityDays: number | null; serverLogDays: number };
+  retention: {
+    auditDays: number;
+    activityDays: number | null;
+    serverLogDays: number;
+    /** Personal details (IP, user agent, typed text) of events about no user, e.g. a refused token. */
+    noSubjectDays: number;
+  };
   rules: RulesConfig;
   bodyLimitBytes: number;
 }
@@ -233,7 +243,8 @@ export function loadConfig(env: Env = process.env): Config {
   const trust = env.RECEIPTS_TRUST_PROXY?.trim();
   return {
     port: int(env, 'PORT', 8787, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    // A demo server hands out tokens for its demo user: it listens on this machine only unless told otherwise.
+    host: env.HOST || (demo ? '127.0.0.1' : '0.0.0.0'),
     dbPath,
     dataDir,
     production,
@@ -244,8 +255,10 @@ export function loadConfig(env: Env = process.env): Config {
     ingestKeys,
     allowedOrigins: list(env.RECEIPTS_ALLOWED_ORIGINS),
     webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : null,
+    webhookKeepDays: int(env, 'RECEIPTS_WEBHOOK_KEEP_DAYS', 7, 0, 3660),
     pepper: Buffer.from(pepperRaw ?? dev!.pepper),
     signingKey: parseSigningKey(signingRaw ?? dev!.signingKey),
+    logOrigin: logOrigin(env.RECEIPTS_LOG_ORIGIN),
     erasureGraceDays: int(env, 'RECEIPTS_ERASURE_GRACE_DAYS', 7, 0, 365),
     trustProxy: !trust || trust === 'off' ? [] : list(trust),
     rateLimits: {
@@ -259,8 +272,18 @@ export function loadConfig(env: Env = process.env): Config {
         ? int(env, 'RECEIPTS_RETENTION_ACTIVITY_DAYS', 0, 1, 100 * 366)
         : null,
       serverLogDays: int(env, 'RECEIPTS_RETENTION_LOG_DAYS', 30, 1, 3660),
+      noSubjectDays: int(env, 'RECEIPTS_RETENTION_NO_SUBJECT_DAYS', 30, 1, 3660),
     },
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
   };
+}
+
+/** A C2SP key name: non-empty, no spaces, no "+". */
+function logOrigin(raw: string | undefined): string {
+  const origin = raw?.trim() || 'localhost/receipts';
+  if (/[\s+]/u.test(origin)) {
+    throw new ConfigError('RECEIPTS_LOG_ORIGIN must have no spaces or "+"', 'RECEIPTS_LOG_ORIGIN');
+  }
+  return origin;
 }

@@ -34,6 +34,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const store = openStore(config.dbPath);
   const migrations = applyMigrations(store);
   const s = createServices(config, logger, store);
+  // Stores written before the Merkle tree existed get their leaves now, before anything new is appended.
+  const backfilled = s.log.backfillTree();
+  if (backfilled > 0)
+    logger.info({
+      event_type: 'merkle_backfilled',
+      message: `added ${backfilled} events to the Merkle tree`,
+    });
   if (migrations.length > 0) {
     await recordSystem(s, 'database_migration_run', { applied: migrations.length, migrations });
   }

@@ -127,4 +127,6 @@ export interface WidgetTokenClaims {
   scope: TokenScope;
   iat: number;
   exp: number;
+  /** Support tokens only: the one user this token may act for (absent: any user). */
+  for_user?: string;
 }

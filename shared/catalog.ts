@@ -46,6 +46,7 @@ export const EVENT_TYPES = {
     'sensitive_data_redacted',
     'alert_raised',
     'activity_reported',
+    'retention_applied',
   ],
 } as const;
 

@@ -1,52 +1,16 @@
 // The hash chain: hash = SHA-256(prev_hash ‖ RFC 8785 canonical JSON of the row without its hash).
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { type ChainedEvent, chainPreimage } from '../../shared/tlog/event-hash.js';
 
 export const GENESIS = '0'.repeat(64);
 
-/** An events row as stored (column names as in the table). */
-export interface EventRow {
-  seq: number;
-  id: string;
-  ts: number;
-  received_at: number;
-  event_type: string;
-  level: string;
-  outcome: string | null;
-  subject: string | null;
-  session_ref: string | null;
-  request_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  action: string | null;
-  metadata: string | null;
-  pii_commit: string | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An events row as stored (column names as in the table); the same shape the browser hashes. */
+export type EventRow = ChainedEvent;
 
+/** The chain hash, sync on node:crypto for the writer and `verify`; same bytes as shared `eventHash`. */
 export function rowHash(row: Omit<EventRow, 'hash'>): string {
-  // RFC 8785 for a flat object of strings, numbers and nulls is JSON.stringify with the keys in sorted
-  // order: built here directly, as this runs for every event written and verified.
-  const body = {
-    action: row.action,
-    event_type: row.event_type,
-    id: row.id,
-    level: row.level,
-    metadata: row.metadata,
-    outcome: row.outcome,
-    pii_commit: row.pii_commit,
-    prev_hash: row.prev_hash,
-    received_at: row.received_at,
-    request_id: row.request_id,
-    resource_id: row.resource_id,
-    resource_type: row.resource_type,
-    seq: row.seq,
-    session_ref: row.session_ref,
-    subject: row.subject,
-    ts: row.ts,
-  };
-  return createHash('sha256').update(row.prev_hash).update(JSON.stringify(body)).digest('hex');
+  return createHash('sha256').update(chainPreimage(row)).digest('hex');
 }
 
 /** Salted commitment to an event's personal data: SHA-256(salt ‖ canonical JSON). */

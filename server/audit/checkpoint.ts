@@ -1,79 +1,143 @@
-// Signed checkpoints: the chain head (seq, hash, time) signed with Ed25519, so a copy kept outside the
-// server can later prove that the log still extends it (a truncated or rewritten tail fails).
+// Signed checkpoints: C2SP signed notes over the Merkle tree (tlog-checkpoint body `<origin>\n<size>\n<root>\n`),
+// so a copy kept outside the server (a witness, an auditor, the browser) can later prove the log still
+// extends it. Signing is here, with the private key; checking is shared/tlog, which anyone can run.
 import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
+import { toBase64 } from '../../shared/tlog/base64.js';
+import { formatCheckpoint, formatVkey, signatureLine } from '../../shared/tlog/note.js';
 import type { Sqlite } from '../store/db.js';
 
 export interface SignedCheckpoint {
+  /** Tree size = the seq of the newest event it covers. */
   seq: number;
+  /** Chain hash of the event at `seq`. */
   hash: string;
   signed_at: string;
+  /** The note key id, 8 hex digits. */
   key_id: string;
-  /** Ed25519 over the canonical JSON of {seq, hash, signed_at}, hex. */
+  /** Ed25519 signature over the note text, base64. */
   signature: string;
+  /** RFC 6962 root of the first `seq` leaves, base64. */
+  root: string;
+  /** The signed note, exactly as served. */
+  note: string;
 }
 
-export function keyId(key: KeyObject): string {
-  const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  return createHash('sha256').update(pub).digest('hex').slice(0, 16);
+/** Who signs the log: the origin (also the key name), the key and its C2SP verifier key line. */
+export interface LogIdentity {
+  origin: string;
+  key: KeyObject;
+  publicKey: Buffer;
+  keyId: Buffer;
+  vkey: string;
 }
 
-const message = (c: { seq: number; hash: string; signed_at: string }) =>
-  Buffer.from(canonicalize({ seq: c.seq, hash: c.hash, signed_at: c.signed_at }) as string);
+export function logIdentity(key: KeyObject, origin: string): LogIdentity {
+  const jwk = createPublicKey(key).export({ format: 'jwk' });
+  if (jwk.crv !== 'Ed25519' || !jwk.x) throw new Error('the signing key must be an Ed25519 key');
+  const publicKey = Buffer.from(jwk.x, 'base64url');
+  const keyId = createHash('sha256')
+    .update(origin)
+    .update(Buffer.of(0x0a, 0x01))
+    .update(publicKey)
+    .digest()
+    .subarray(0, 4);
+  return { origin, key, publicKey, keyId, vkey: formatVkey(origin, keyId, publicKey) };
+}
 
-export function signHead(
+const identities = new WeakMap<KeyObject, LogIdentity>();
+
+/** `logIdentity` for the configured key and origin, derived once. */
+export function identityOf(config: { signingKey: KeyObject; logOrigin: string }): LogIdentity {
+  const known = identities.get(config.signingKey);
+  if (known?.origin === config.logOrigin) return known;
+  const id = logIdentity(config.signingKey, config.logOrigin);
+  identities.set(config.signingKey, id);
+  return id;
+}
+
+/** Signs the tree head: `seq` leaves with this root, the newest event's chain hash alongside. */
+export function signTreeHead(
   head: { seq: number; hash: string },
-  key: KeyObject,
+  root: Buffer,
+  id: LogIdentity,
   at = new Date(),
 ): SignedCheckpoint {
-  const body = { seq: head.seq, hash: head.hash, signed_at: at.toISOString() };
-  return { ...body, key_id: keyId(key), signature: sign(null, message(body), key).toString('hex') };
+  const body = formatCheckpoint(id.origin, head.seq, root);
+  const signature = sign(null, Buffer.from(body), id.key);
+  return {
+    seq: head.seq,
+    hash: head.hash,
+    signed_at: at.toISOString(),
+    key_id: id.keyId.toString('hex'),
+    signature: signature.toString('base64'),
+    root: toBase64(root),
+    note: `${body}\n${signatureLine(id.origin, id.keyId, signature)}`,
+  };
 }
 
 export function storeCheckpoint(sqlite: Sqlite, c: SignedCheckpoint): void {
   sqlite
-    .prepare('INSERT INTO checkpoints (seq, hash, signed_at, key_id, signature) VALUES (?, ?, ?, ?, ?)')
-    .run(c.seq, c.hash, Date.parse(c.signed_at), c.key_id, c.signature);
+    .prepare(
+      'INSERT INTO checkpoints (seq, hash, signed_at, key_id, signature, root, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(c.seq, c.hash, Date.parse(c.signed_at), c.key_id, c.signature, c.root, c.note);
 }
 
+interface CheckpointRow {
+  id: number;
+  seq: number;
+  hash: string;
+  signed_at: number;
+  key_id: string;
+  signature: string;
+  root: string | null;
+  note: string | null;
+}
+
+const toCheckpoint = (r: CheckpointRow): SignedCheckpoint => ({
+  seq: r.seq,
+  hash: r.hash,
+  signed_at: new Date(r.signed_at).toISOString(),
+  key_id: r.key_id,
+  signature: r.signature,
+  root: r.root ?? '',
+  note: r.note ?? '',
+});
+
+/** The newest signed note (rows from before the tree, without a note, are skipped). */
 export function latestCheckpoint(sqlite: Sqlite): SignedCheckpoint | null {
   const row = sqlite
-    .prepare<[], { seq: number; hash: string; signed_at: number; key_id: string; signature: string }>(
-      'SELECT seq, hash, signed_at, key_id, signature FROM checkpoints ORDER BY id DESC LIMIT 1',
-    )
+    .prepare<[], CheckpointRow>('SELECT * FROM checkpoints WHERE note IS NOT NULL ORDER BY id DESC LIMIT 1')
     .get();
-  return row ? { ...row, signed_at: new Date(row.signed_at).toISOString() } : null;
+  return row ? toCheckpoint(row) : null;
 }
 
-export function checkSignature(c: SignedCheckpoint, key: KeyObject): boolean {
+/** The largest signed tree size at or below `seq` (retention cuts only there), or 0. */
+export function largestSignedSizeAtMost(sqlite: Sqlite, seq: number): number {
+  const row = sqlite
+    .prepare<[number], { seq: number | null }>(
+      'SELECT MAX(seq) AS seq FROM checkpoints WHERE note IS NOT NULL AND seq <= ?',
+    )
+    .get(seq);
+  return row?.seq ?? 0;
+}
+
+/** Every stored checkpoint in signing order, for `verify`. */
+export function allCheckpoints(sqlite: Sqlite): IterableIterator<CheckpointRow> {
+  return sqlite.prepare<[], CheckpointRow>('SELECT * FROM checkpoints ORDER BY id').iterate();
+}
+
+export type { CheckpointRow };
+
+/** Rows signed before checkpoints became notes: Ed25519 over the canonical JSON of {seq, hash, signed_at}. */
+export function checkLegacySignature(r: CheckpointRow, key: KeyObject): boolean {
+  const message = Buffer.from(
+    canonicalize({ seq: r.seq, hash: r.hash, signed_at: new Date(r.signed_at).toISOString() }) as string,
+  );
   try {
-    return verify(null, message(c), createPublicKey(key), Buffer.from(c.signature, 'hex'));
+    return verify(null, message, createPublicKey(key), Buffer.from(r.signature, 'hex'));
   } catch {
     return false;
   }
-}
-
-/** Null when the store extends the checkpoint in the file; otherwise what is wrong. */
-export function checkCheckpointFile(sqlite: Sqlite, file: string, key: KeyObject): string | null {
-  let c: SignedCheckpoint;
-  try {
-    c = JSON.parse(readFileSync(file, 'utf8')) as SignedCheckpoint;
-  } catch {
-    return `cannot read a checkpoint from ${file}`;
-  }
-  if (typeof c.seq !== 'number' || typeof c.hash !== 'string') return 'the file is not a checkpoint';
-  if (!checkSignature(c, key)) return 'the checkpoint signature is not valid for this server key';
-  const row = sqlite.prepare<[number], { hash: string }>('SELECT hash FROM events WHERE seq = ?').get(c.seq);
-  if (!row) {
-    const pruned = sqlite
-      .prepare<[number], { hash: string }>('SELECT hash FROM retention_checkpoints WHERE through_seq = ?')
-      .get(c.seq);
-    if (pruned?.hash === c.hash) return null;
-    const head = sqlite.prepare<[], { seq: number }>('SELECT MAX(seq) AS seq FROM events').get();
-    return `the log no longer reaches seq ${c.seq} (head is ${head?.seq ?? 0}): its tail was truncated`;
-  }
-  if (row.hash !== c.hash)
-    return `the row at seq ${c.seq} differs from the signed head: the log was rewritten`;
-  return null;
 }

@@ -1,11 +1,15 @@
-// Checks an evidence export with nothing but its files: every line's hash, its personal-data commitment,
-// its place in the order, the chain up to the signed head, the head's signature, and SHA256SUMS.
-import { createHash, createPublicKey, verify } from 'node:crypto';
+// Checks an evidence export with nothing but its files and the log's verifier key: each event's hash and
+// personal-data commitment, its inclusion proof against the signed checkpoint, the order of the lines, the
+// checkpoint's signature, and SHA256SUMS. Tree and note checks are shared/tlog's, as the browser runs them.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import canonicalize from 'canonicalize';
-import type { Anchors, ExportedEvent } from '../domain/evidence.js';
-import { type EventRow, personalCommit, rowHash } from './chain.js';
+import { fromBase64, fromHex } from '../../shared/tlog/base64.js';
+import { eventHash } from '../../shared/tlog/event-hash.js';
+import { leafHash, verifyInclusion } from '../../shared/tlog/merkle.js';
+import { type Checkpoint, openNote, type Vkey } from '../../shared/tlog/note.js';
+import type { ExportedEvent, ExportedProof } from '../domain/evidence.js';
+import { personalCommit } from './chain.js';
 
 export type ExportCheck = { ok: true; summary: string } | { ok: false; problem: string };
 
@@ -13,57 +17,62 @@ function lines(text: string): string[] {
   return text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
 }
 
-export function verifyExport(dir: string): ExportCheck {
+class Bad extends Error {}
+
+function parseLine<T>(text: string, where: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Bad(`${where}: not valid JSON (changed)`);
+  }
+}
+
+export async function verifyExport(dir: string, key: Vkey): Promise<ExportCheck> {
+  try {
+    return { ok: true, summary: await check(dir, key) };
+  } catch (error) {
+    if (error instanceof Bad) return { ok: false, problem: error.message };
+    throw error;
+  }
+}
+
+async function check(dir: string, key: Vkey): Promise<string> {
   const read = (name: string) => {
     const file = join(dir, name);
-    if (!existsSync(file)) throw new Error(`${name} is missing`);
+    if (!existsSync(file)) throw new Bad(`${name} is missing`);
     return readFileSync(file, 'utf8');
   };
-  let anchors: Anchors;
-  let events: string[];
-  let chain: string[];
-  let sums: string;
-  try {
-    anchors = JSON.parse(read('anchors.json')) as Anchors;
-    events = lines(read('events.jsonl'));
-    chain = lines(read('chain.jsonl'));
-    sums = read('SHA256SUMS');
-  } catch (error) {
-    return { ok: false, problem: error instanceof Error ? error.message : String(error) };
-  }
-  const fail = (problem: string): ExportCheck => ({ ok: false, problem });
+  const events = lines(read('events.jsonl'));
+  const proofs = lines(read('proofs.jsonl'));
+  const note = read('checkpoint.txt');
+  const sums = read('SHA256SUMS');
 
-  // 1. Each exported line: readable, where the anchors say it belongs, and hashing to what it says.
-  if (events.length !== anchors.seqs.length) {
-    const at = events.findIndex((l, i) => {
-      try {
-        return (JSON.parse(l) as EventRow).seq !== anchors.seqs[i];
-      } catch {
-        return true;
-      }
-    });
-    return fail(
-      `events.jsonl has ${events.length} lines, the export had ${anchors.seqs.length}` +
-        (at >= 0 ? `: first difference at line ${at + 1}` : ': lines are missing at the end'),
-    );
+  // 1. The checkpoint: signed by the log's key.
+  let cp: Checkpoint;
+  try {
+    cp = await openNote(note, key);
+  } catch (error) {
+    throw new Bad(`checkpoint.txt: ${(error as Error).message}`);
   }
-  const hashes = new Map<number, string>();
-  for (let i = 0; i < events.length; i++) {
+
+  // 2. Each event: hashing to what it says, committed personal data, proven in the signed tree, in order.
+  let lastSeq = 0;
+  for (let i = 0; i < Math.max(events.length, proofs.length); i++) {
     const where = `events.jsonl line ${i + 1}`;
-    let e: ExportedEvent;
-    try {
-      e = JSON.parse(events[i]!) as ExportedEvent;
-    } catch {
-      return fail(`${where}: not valid JSON (changed)`);
-    }
-    if (e.seq !== anchors.seqs[i]) {
-      return fail(
-        `${where}: holds seq ${e.seq} where seq ${anchors.seqs[i]} belongs (lines deleted, added or moved)`,
+    if (i >= events.length) throw new Bad(`${where} is missing: proofs.jsonl has ${proofs.length} lines`);
+    if (i >= proofs.length)
+      throw new Bad(`proofs.jsonl line ${i + 1} is missing: events.jsonl has ${events.length} lines`);
+    const e = parseLine<ExportedEvent>(events[i] as string, where);
+    const p = parseLine<ExportedProof>(proofs[i] as string, `proofs.jsonl line ${i + 1}`);
+    if (p.seq !== e.seq)
+      throw new Bad(
+        `${where}: holds seq ${e.seq} but proofs.jsonl line ${i + 1} proves seq ${p.seq} (lines deleted, added or moved)`,
       );
-    }
-    const { personal, hash, ...row } = e;
-    if (rowHash(row) !== hash)
-      return fail(`${where} (seq ${e.seq}): the event does not match its hash (changed)`);
+    if (e.seq <= lastSeq) throw new Bad(`${where}: seq ${e.seq} is out of order (lines moved)`);
+    lastSeq = e.seq;
+    const { personal, ...row } = e;
+    if ((await eventHash(row)) !== e.hash)
+      throw new Bad(`${where} (seq ${e.seq}): the event does not match its hash (changed)`);
     if (personal) {
       const commit = personalCommit(Buffer.from(personal.salt, 'hex'), {
         user_id: personal.user_id,
@@ -72,63 +81,37 @@ export function verifyExport(dir: string): ExportCheck {
         values: personal.values,
       });
       if (commit !== e.pii_commit)
-        return fail(`${where} (seq ${e.seq}): personal data does not match its commitment (changed)`);
+        throw new Bad(`${where} (seq ${e.seq}): personal data does not match its commitment (changed)`);
     }
-    hashes.set(e.seq, hash);
-  }
-
-  // 2. The chain from the first exported event to the signed head.
-  let prev: EventRow | null = null;
-  for (let i = 0; i < chain.length; i++) {
-    const where = `chain.jsonl line ${i + 1}`;
-    let r: EventRow;
+    let proven = false;
     try {
-      r = JSON.parse(chain[i]!) as EventRow;
+      proven =
+        p.leaf_index === e.seq - 1 &&
+        p.tree_size === cp.size &&
+        (await verifyInclusion(
+          p.leaf_index,
+          p.tree_size,
+          await leafHash(fromHex(e.hash)),
+          p.proof.map(fromBase64),
+          cp.root,
+        ));
     } catch {
-      return fail(`${where}: not valid JSON (changed)`);
+      proven = false;
     }
-    if (prev && (r.seq !== prev.seq + 1 || r.prev_hash !== prev.hash))
-      return fail(`${where} (seq ${r.seq}): breaks the chain`);
-    const { hash, ...rest } = r;
-    if (rowHash(rest) !== hash) return fail(`${where} (seq ${r.seq}): does not match its hash (changed)`);
-    const exported = hashes.get(r.seq);
-    if (exported !== undefined && exported !== hash)
-      return fail(`seq ${r.seq}: the exported event is not the one in the chain`);
-    hashes.delete(r.seq);
-    prev = r;
-  }
-  if (hashes.size > 0) return fail(`seq ${[...hashes.keys()][0]}: exported but not in the chain`);
-  const cp = anchors.checkpoint;
-  if (chain.length > 0 && (prev?.seq !== cp.seq || prev?.hash !== cp.hash)) {
-    return fail('the chain does not end at the signed head');
+    if (!proven)
+      throw new Bad(
+        `proofs.jsonl line ${i + 1} (seq ${e.seq}): does not prove the event in the signed tree of ${cp.size}`,
+      );
   }
 
-  // 3. The signed head.
-  const message = Buffer.from(
-    canonicalize({ seq: cp.seq, hash: cp.hash, signed_at: cp.signed_at }) as string,
-  );
-  let signed = false;
-  try {
-    signed = verify(
-      null,
-      message,
-      createPublicKey({ key: anchors.public_key, format: 'jwk' }),
-      Buffer.from(cp.signature, 'hex'),
-    );
-  } catch {
-    signed = false;
-  }
-  if (!signed) return fail('anchors.json: the checkpoint signature does not verify');
-
-  // 4. Checksums of the files as written.
+  // 3. Checksums of the files as written.
   for (const line of sums.split('\n').filter(Boolean)) {
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
-    if (!match) return fail(`SHA256SUMS: unreadable line "${line}"`);
-    const actual = createHash('sha256').update(read(match[2]!)).digest('hex');
-    if (actual !== match[1]) return fail(`SHA256SUMS: ${match[2]} does not match its checksum`);
+    if (!match) throw new Bad(`SHA256SUMS: unreadable line "${line}"`);
+    const actual = createHash('sha256')
+      .update(read(match[2] as string))
+      .digest('hex');
+    if (actual !== match[1]) throw new Bad(`SHA256SUMS: ${match[2]} does not match its checksum`);
   }
-  return {
-    ok: true,
-    summary: `${events.length} events verified; chain intact from seq ${anchors.chain_from ?? '-'} to the signed head seq ${cp.seq} (key ${cp.key_id}, signed ${cp.signed_at})`,
-  };
+  return `${events.length} events verified, each proven in the tree of ${cp.size} signed by ${key.name}`;
 }

@@ -6,6 +6,7 @@ import { random } from '../ids.js';
 import type { Sqlite } from '../store/db.js';
 import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
 import { Subjects } from './subjects.js';
+import { TreeWriter } from './tree.js';
 
 export interface PersonalInput {
   ip: string | null;
@@ -50,6 +51,10 @@ export interface Head {
 
 export class AuditLog {
   readonly subjects: Subjects;
+  /** The Merkle tree beside the chain, extended in the same transaction as each event. */
+  readonly tree: TreeWriter;
+  /** Off only to measure what the tree costs (bench); the tree then no longer matches the chain. */
+  treeEnabled = true;
   private current: Head = { seq: 0, hash: GENESIS };
   private readonly insertEvent;
   private readonly insertPersonal;
@@ -60,6 +65,7 @@ export class AuditLog {
 
   constructor(private readonly sqlite: Sqlite) {
     this.subjects = new Subjects(sqlite);
+    this.tree = new TreeWriter(sqlite);
     this.insertEvent = sqlite.prepare(
       `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject, session_ref, request_id,
         resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
@@ -96,7 +102,16 @@ export class AuditLog {
   /** Re-reads the head from the store: after a rolled-back transaction the in-memory head may be ahead. */
   resync(): void {
     this.current = this.readHead.get() ?? this.lastCheckpointHead() ?? { seq: 0, hash: GENESIS };
+    this.tree.resync();
     this.subjects.clearCache();
+  }
+
+  /** Builds the tree for events written before it existed; returns how many leaves were added. */
+  backfillTree(): number {
+    return this.sqlite.transaction(() => {
+      this.resync();
+      return this.tree.catchUp(this.current.seq);
+    })();
   }
 
   has(id: string): boolean {
@@ -105,6 +120,8 @@ export class AuditLog {
 
   /** Appends one event. Must run inside a write transaction; the caller resyncs if it rolls back. */
   append(e: NewEvent): Appended {
+    // A store from before the tree (or written by an older version) is caught up inside this transaction.
+    if (this.treeEnabled && this.tree.size() !== this.current.seq) this.tree.catchUp(this.current.seq);
     const subject = e.userId ? this.subjects.ensure(e.userId) : (e.pseudonym ?? null);
     const seq = this.current.seq + 1;
     const metadata =
@@ -149,6 +166,7 @@ export class AuditLog {
     };
     const hash = rowHash(row);
     this.insertEvent.run({ ...row, hash });
+    if (this.treeEnabled) this.tree.append(hash);
     if (salt) {
       const p = e.personal;
       this.insertPersonal.run(

@@ -9,10 +9,12 @@ import { CliError, closeServices, openServices } from './open.js';
 export const help = `Usage: receipts export (--user ID | --ip IP) [--from T] [--to T] --out DIR --reason TEXT
 
 Writes an evidence export to DIR: events.jsonl (the events, with what is
-needed to recompute each hash and personal-data commitment), chain.jsonl (the
-chain from the first exported event to a freshly signed head), anchors.json
-and SHA256SUMS. Check it anywhere with \`sha256sum -c SHA256SUMS\` and
-\`receipts verify-export DIR\`. The export is recorded as log_accessed.`;
+needed to recompute each hash and personal-data commitment), proofs.jsonl
+(one inclusion proof per event, same order), checkpoint.txt (the signed note
+the proofs are against) and SHA256SUMS. Nothing about anyone else is in it.
+Check it anywhere with \`sha256sum -c SHA256SUMS\` and
+\`receipts verify-export DIR --key VKEY\`. The export is recorded as
+log_accessed.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -13,6 +13,10 @@ Applies the retention policy (the server also runs it daily):
                  agent) of older events; default: as long as the account exists
   server logs    RECEIPTS_RETENTION_LOG_DAYS (default 30) for files in
                  RECEIPTS_LOG_DIR
+  no user        RECEIPTS_RETENTION_NO_SUBJECT_DAYS (default 30): personal
+                 details of events about no user (a refused token's IP and
+                 user agent, the id in a look-up of an unknown user)
+  webhooks       RECEIPTS_WEBHOOK_KEEP_DAYS (default 7): delivered webhooks
 Accounts under a legal hold keep everything.
 
   --dry-run   print what would be removed, change nothing
@@ -37,6 +41,8 @@ export async function run(argv: string[]): Promise<number> {
         `activity details: ${verb} ${plan.activityDetails}`,
         `rule windows: ${verb} ${plan.ruleHits}`,
         `server log files: ${verb} ${plan.serverLogFiles.length}`,
+        `details of events about no user: ${verb} ${plan.noSubjectDetails}`,
+        `delivered webhooks: ${verb} ${plan.webhooksDelivered}`,
         ...(plan.heldBy ? [`audit pruning stops at events kept by ${plan.heldBy}`] : []),
       ].join('\n')}\n`,
     );

@@ -1,18 +1,45 @@
-// `receipts verify-export DIR`: checks an evidence export without the store.
+// `receipts verify-export DIR --key VKEY`: checks an evidence export without the store.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseVkey, type Vkey } from '../../shared/tlog/note.js';
 import { verifyExport } from '../audit/verify-export.js';
 import { CliError } from './open.js';
 
-export const help = `Usage: receipts verify-export DIR
+export const help = `Usage: receipts verify-export DIR --key VKEY
 
-Proves that nothing in an evidence export was changed: every event's hash
-and personal-data commitment, the order of the lines, the chain up to the
-signed head, the head's Ed25519 signature and SHA256SUMS. Needs no access to
-the store. Exit 0 if intact; exit 1 naming the first changed place.`;
+Proves that nothing in an evidence export was changed, with nothing but its
+files and the log's verifier key (as GET /v1/log/key prints it, or a file
+holding it): every event's hash and personal-data commitment, its inclusion
+proof against the signed checkpoint in checkpoint.txt, the order of the
+lines, the checkpoint's signature and SHA256SUMS. Needs no access to the
+store. Exit 0 if intact; exit 1 naming the first bad line.`;
+
+function readKey(value: string): Vkey {
+  let text = value;
+  if (!value.includes('+')) {
+    try {
+      text = readFileSync(value, 'utf8');
+    } catch {
+      throw new CliError(`--key: not a verifier key, and no file ${value}`);
+    }
+  }
+  try {
+    return parseVkey(text);
+  } catch (error) {
+    throw new CliError(`--key: ${(error as Error).message}`);
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
-  const dir = argv[0];
-  if (!dir) throw new CliError('give the export folder: receipts verify-export DIR');
-  const result = verifyExport(dir);
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { key: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const dir = positionals[0];
+  if (!dir) throw new CliError('give the export folder: receipts verify-export DIR --key VKEY');
+  if (!values.key) throw new CliError('give the log verifier key: --key VKEY (GET /v1/log/key prints it)');
+  const result = await verifyExport(dir, readKey(values.key));
   if (result.ok) {
     process.stdout.write(`export intact: ${result.summary}\n`);
     return 0;

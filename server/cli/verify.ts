@@ -1,53 +1,95 @@
-// `receipts verify`: walks the audit chain; exit 1 and the first bad seq when it is broken.
-import { existsSync } from 'node:fs';
+// `receipts verify`: checks the whole store, or with --checkpoint proves the tree extends a saved checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { verifyChain } from '../audit/verify.js';
+import { parseVkey, type Vkey } from '../../shared/tlog/note.js';
+import { identityOf } from '../audit/checkpoint.js';
+import { checkSavedCheckpoint } from '../audit/consistency.js';
+import { verifyStore } from '../audit/verify.js';
 import { openStore } from '../store/db.js';
 import { CliError, config, progress } from './open.js';
 
-export const help = `Usage: receipts verify [--checkpoint FILE] [--json]
+export const help = `Usage: receipts verify [--checkpoint FILE [--full]] [--key VKEY] [--json]
 
-Walks the audit chain from the first row (or the newest retention checkpoint)
-to the head. Exit 0 if intact; exit 1 with the first bad sequence number if a
-row was modified, deleted, inserted or reordered. Prints the head (seq and
-hash): record it elsewhere to catch a truncated tail later.
+Without --checkpoint, checks everything the audit log commits to: every events
+row (its hash, its place in the chain and its leaf in the Merkle tree), every
+personal-data row against its event's commitment and subject, every stored
+tree node, every stored signed checkpoint, and that the oldest kept row is
+anchored by a signed checkpoint at a recorded retention cut. Exit 0 if
+intact; exit 1 naming the first bad seq and its table, e.g.
+  personal_data seq 1042: does not match the event's commitment
 
-  --checkpoint FILE  a signed checkpoint saved earlier; also prove that the
-                     log still extends it
+  --checkpoint FILE  a signed checkpoint (C2SP note, as GET /v1/log/checkpoint
+                     serves it) saved earlier: prove the current tree extends
+                     it, in O(log n), without walking the log. Catches a
+                     truncated tail and a rewrite from the middle.
+  --full             with --checkpoint, also do the full check
+  --key VKEY         the log's verifier key (default: the one derived from
+                     RECEIPTS_SIGNING_KEY and RECEIPTS_LOG_ORIGIN)
   --json             print the result as JSON`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { checkpoint: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      checkpoint: { type: 'string' },
+      full: { type: 'boolean' },
+      key: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const cfg = config();
   if (!existsSync(cfg.dbPath)) throw new CliError(`no store at ${cfg.dbPath}`);
-  const store = openStore(cfg.dbPath, { readonly: true });
+  let vkey: Vkey;
   try {
-    const result = verifyChain(store.sqlite, progress('verifying'));
-    let checkpointProblem: string | null = null;
+    vkey = parseVkey(values.key ?? identityOf(cfg).vkey);
+  } catch (error) {
+    throw new CliError(`--key: ${(error as Error).message}`);
+  }
+  const store = openStore(cfg.dbPath, { readonly: true });
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const report: Record<string, unknown> = {};
+    let ok = true;
     if (values.checkpoint) {
-      const { checkCheckpointFile } = await import('../audit/checkpoint.js');
-      checkpointProblem = checkCheckpointFile(store.sqlite, values.checkpoint, cfg.signingKey);
+      let note: string;
+      try {
+        note = readFileSync(values.checkpoint, 'utf8');
+      } catch {
+        throw new CliError(`cannot read ${values.checkpoint}`);
+      }
+      const started = performance.now();
+      const c = await checkSavedCheckpoint(store.sqlite, note, vkey);
+      report.checkpoint = { ...c, ms: Math.round((performance.now() - started) * 10) / 10 };
+      ok &&= c.ok;
+      if (!values.json)
+        print(
+          c.ok
+            ? `checkpoint: the tree (${c.to} leaves) extends the saved checkpoint (${c.from} leaves)`
+            : `checkpoint: ${c.problem}`,
+        );
     }
-    if (values.json) {
-      process.stdout.write(
-        `${JSON.stringify({ ...result, checkpoint: values.checkpoint ? (checkpointProblem ?? 'ok') : undefined })}\n`,
-      );
-    } else if (result.ok) {
-      process.stdout.write(
-        `chain intact: ${result.count} events verified\nhead: seq ${result.head.seq} hash ${result.head.hash}\n`,
-      );
-    } else {
-      process.stdout.write(
-        `chain broken at seq ${result.badSeq}: ${result.problem}\nlast good head: seq ${result.head.seq} hash ${result.head.hash}\n`,
-      );
+    if (!values.checkpoint || values.full) {
+      const r = await verifyStore(store.sqlite, {
+        vkey,
+        signingKey: cfg.signingKey,
+        onProgress: progress('verifying'),
+      });
+      report.store = r;
+      ok &&= r.ok;
+      if (!values.json) {
+        if (r.ok) {
+          print(
+            `log intact: ${r.count} events from seq ${r.oldest}, ${r.personal} personal-data rows, ` +
+              `tree of ${r.treeSize} leaves, ${r.checkpoints} signed checkpoints`,
+          );
+          print(`head: seq ${r.head.seq} hash ${r.head.hash}`);
+        } else {
+          print(r.badSeq === null ? `${r.table}: ${r.problem}` : `${r.table} seq ${r.badSeq}: ${r.problem}`);
+        }
+      }
     }
-    if (checkpointProblem) process.stdout.write(`checkpoint: ${checkpointProblem}\n`);
-    else if (values.checkpoint && !values.json)
-      process.stdout.write('checkpoint: the log extends the signed head\n');
-    return result.ok && !checkpointProblem ? 0 : 1;
+    if (values.json) print(JSON.stringify({ ok, ...report }));
+    return ok ? 0 : 1;
   } finally {
     store.sqlite.close();
   }

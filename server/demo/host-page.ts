@@ -185,9 +185,10 @@ const SUPPORT_BODY = `<div class="layout">
       <h2 id="lookup-title">Find a customer</h2>
       <form id="lookup" class="row">
         <label for="user">Customer user id</label>
-        <input id="user" name="user" autocomplete="off" required value="${escapeHtml(DEMO_USER)}">
+        <input id="user" name="user" autocomplete="off" required readonly aria-describedby="lookup-note" value="${escapeHtml(DEMO_USER)}">
         <button type="submit" class="primary">Look up</button>
       </form>
+      <p id="lookup-note">This demo console's token is good for the demo customer only.</p>
     </section>
     <section class="card" aria-labelledby="account-title">
       <h2 id="account-title">Account activity</h2>
@@ -200,10 +201,10 @@ const SUPPORT_SCRIPT = `const el = document.querySelector('activity-log');
 el.tokenProvider = async () =>
   (await fetch('/demo/token?scope=support', { method: 'POST' })).json().then((j) => j.token);
 
+// The token from /demo/token is bound to the demo customer, so that is the one account this page shows.
 document.getElementById('lookup').addEventListener('submit', (event) => {
   event.preventDefault();
-  const user = document.getElementById('user').value.trim();
-  if (user) el.setAttribute('user-id', user);
+  el.setAttribute('user-id', ${JSON.stringify(DEMO_USER)});
 });`;
 
 /** The demo support console at `/support`: an agent looks up a customer, giving a ticket reference. */

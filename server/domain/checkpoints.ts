@@ -1,24 +1,91 @@
-// Signing the chain head: at start-up, shutdown, each retention run and on a schedule. Each signed head is
-// stored, written to the server log and sent as a webhook, so copies live outside the server.
-import { latestCheckpoint, type SignedCheckpoint, signHead, storeCheckpoint } from '../audit/checkpoint.js';
+// Signing the tree head: at start-up, shutdown, each retention run, each export, on a schedule, and when the
+// public checkpoint route finds the tree has grown. Each signed note is stored, written to the server log
+// and sent as a webhook, so copies live outside the server.
+
+import type { EventRow } from '../audit/chain.js';
+import {
+  identityOf,
+  latestCheckpoint,
+  type SignedCheckpoint,
+  signTreeHead,
+  storeCheckpoint,
+} from '../audit/checkpoint.js';
 import type { Services } from '../services.js';
 
 export async function signCheckpoint(s: Services, reason: string): Promise<SignedCheckpoint> {
   return s.pipeline.transact(() => {
     const head = s.log.head();
     const latest = latestCheckpoint(s.store.sqlite);
-    // Nothing new since the last one: sign again only if the head moved.
-    if (latest && latest.seq === head.seq && latest.hash === head.hash && reason === 'schedule')
+    // Nothing new since the last one: a scheduled or on-demand signing reuses it.
+    if (
+      latest &&
+      latest.seq === head.seq &&
+      latest.hash === head.hash &&
+      (reason === 'schedule' || reason === 'fetch')
+    )
       return latest;
-    const checkpoint = signHead(head, s.config.signingKey);
+    const checkpoint = signTreeHead(head, s.log.tree.reader.root(head.seq), identityOf(s.config));
     storeCheckpoint(s.store.sqlite, checkpoint);
     s.outbox.enqueue('checkpoint.signed', { ...checkpoint, reason }, null);
     s.logger.info({
       event_type: 'checkpoint_signed',
-      message: `signed head seq ${head.seq}`,
+      message: `signed tree size ${head.seq}`,
       reason,
       checkpoint,
     });
     return checkpoint;
   });
+}
+
+const lastFetchSigning = new WeakMap<Services, { at: number; pending: Promise<SignedCheckpoint> | null }>();
+
+/**
+ * The checkpoint for public readers and proofs: the latest note when it covers `atLeast` leaves (default: the
+ * whole tree), otherwise a new one. Signing on demand happens at most once per second, so polling cannot make
+ * the server sign on every request; a reader that needs a newer size waits for the next second.
+ */
+export async function currentCheckpoint(s: Services, atLeast?: number): Promise<SignedCheckpoint> {
+  s.log.syncWithStore();
+  const want = atLeast ?? s.log.head().seq;
+  const latest = latestCheckpoint(s.store.sqlite);
+  if (latest && latest.seq >= want) return latest;
+  let state = lastFetchSigning.get(s);
+  if (!state) {
+    state = { at: 0, pending: null };
+    lastFetchSigning.set(s, state);
+  }
+  const wait = state.at + 1000 - Date.now();
+  if (latest && atLeast === undefined && wait > 0) return latest;
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  const st = state;
+  st.pending ??= signCheckpoint(s, 'fetch').finally(() => {
+    st.at = Date.now();
+    st.pending = null;
+  });
+  const signed = await st.pending;
+  return signed.seq >= want ? signed : currentCheckpoint(s, atLeast);
+}
+
+export interface EventProof {
+  seq: number;
+  leaf_index: number;
+  tree_size: number;
+  event: EventRow;
+  proof: string[];
+  checkpoint: string;
+}
+
+/** An inclusion proof for one event against a signed checkpoint that covers it. */
+export async function proveEvent(s: Services, seq: number): Promise<EventProof | null> {
+  const event = s.store.sqlite.prepare<[number], EventRow>('SELECT * FROM events WHERE seq = ?').get(seq);
+  if (!event) return null;
+  const cp = await currentCheckpoint(s, seq);
+  return {
+    seq,
+    leaf_index: seq - 1,
+    tree_size: cp.seq,
+    event,
+    proof: s.log.tree.reader.inclusionProof(seq - 1, cp.seq).map((h) => h.toString('base64')),
+    checkpoint: cp.note,
+  };
 }

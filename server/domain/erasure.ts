@@ -135,16 +135,8 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
   db.prepare("UPDATE alerts SET summary = '[erased]' WHERE subject = ?").run(subject);
   s.windows.forgetKey(subject);
   db.prepare('DELETE FROM rule_hits WHERE net = ? OR key LIKE ?').run(subject, `${subject}:%`);
-  // Queued webhooks about the person lose the user id; what the host still needs (session tags) stays.
-  const queued = db
-    .prepare<[string], { id: string; payload: string }>('SELECT id, payload FROM outbox WHERE subject = ?')
-    .all(subject);
-  const scrub = db.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
-  for (const m of queued) {
-    const msg = JSON.parse(m.payload) as { data: Record<string, unknown> };
-    if ('user_id' in msg.data) msg.data.user_id = '[erased]';
-    scrub.run(JSON.stringify(msg), m.id);
-  }
+  // Delivered webhooks about the person go; queued ones lose the user id and keep what the host still needs.
+  s.outbox.eraseSubject(subject);
   s.log.subjects.forget(userId);
   if (requestId) {
     db.prepare("UPDATE erasure_requests SET status = 'completed', completed_at = ? WHERE id = ?").run(
@@ -178,7 +170,7 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
     redacted: [],
     hostTag: null,
   });
-  // The host needs to know whom this was about; the payload is scrubbed once delivered.
+  // The host needs to know whom this was about; the message is deleted once delivered.
   s.outbox.enqueue(
     'erasure.completed',
     { user_id: userId, completed_at: new Date(now).toISOString() },

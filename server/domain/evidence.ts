@@ -1,9 +1,9 @@
 // Evidence export: the events of one account or address, each with the data to recompute its hash and its
-// personal-data commitment, the chain from the first exported event to a freshly signed head, and
-// SHA256SUMS over it all. It can be checked later on a machine with no access to the store.
-import { createHash, createPublicKey, type JsonWebKey } from 'node:crypto';
+// personal-data commitment, one inclusion proof per event against a freshly signed checkpoint, and
+// SHA256SUMS over it all. It carries nothing about anyone else: no chain rows, only the proofs' hashes.
+// It can be checked later on a machine with no access to the store, with the log's verifier key.
+import { createHash } from 'node:crypto';
 import type { EventRow } from '../audit/chain.js';
-import type { SignedCheckpoint } from '../audit/checkpoint.js';
 import type { Services } from '../services.js';
 import { signCheckpoint } from './checkpoints.js';
 import { investigate } from './investigate.js';
@@ -25,21 +25,16 @@ export interface ExportedPersonal {
 
 export type ExportedEvent = EventRow & { personal: ExportedPersonal | null };
 
-export interface Anchors {
-  format: 'receipts-evidence/1';
-  generated_at: string;
-  query: ExportQuery;
-  count: number;
-  /** The seq of each line of events.jsonl, in order: a deleted, added or moved line shows. */
-  seqs: number[];
-  /** chain.jsonl runs from `chain_from` to the signed head. */
-  chain_from: number | null;
-  checkpoint: SignedCheckpoint;
-  /** The public half of the signing key (JWK), to check the checkpoint's signature. */
-  public_key: JsonWebKey;
+/** One line of proofs.jsonl: the inclusion proof of the event on the same line of events.jsonl. */
+export interface ExportedProof {
+  seq: number;
+  leaf_index: number;
+  tree_size: number;
+  proof: string[];
 }
 
-export type ExportFiles = Record<'events.jsonl' | 'chain.jsonl' | 'anchors.json' | 'SHA256SUMS', string>;
+export const EXPORT_FILES = ['events.jsonl', 'proofs.jsonl', 'checkpoint.txt'] as const;
+export type ExportFiles = Record<(typeof EXPORT_FILES)[number] | 'SHA256SUMS', string>;
 
 const MAX_EVENTS = 1_000_000;
 
@@ -55,6 +50,7 @@ export async function buildEvidence(s: Services, query: ExportQuery): Promise<Ex
   seqs.sort((a, b) => a - b);
 
   const checkpoint = await signCheckpoint(s, 'export');
+  const tree = s.log.tree.reader;
   const row = db.prepare<[number], EventRow>('SELECT * FROM events WHERE seq = ?');
   const personal = db.prepare<
     [number],
@@ -66,10 +62,11 @@ export async function buildEvidence(s: Services, query: ExportQuery): Promise<Ex
       values: string | null;
     }
   >('SELECT salt, user_id, ip, user_agent, "values" FROM personal_data WHERE seq = ?');
-  const lines: string[] = [];
+  const events: string[] = [];
+  const proofs: string[] = [];
   for (const seq of seqs) {
     const r = row.get(seq);
-    if (!r) continue;
+    if (!r || seq > checkpoint.seq) continue;
     const p = personal.get(seq);
     const exported: ExportedEvent = {
       ...r,
@@ -83,34 +80,21 @@ export async function buildEvidence(s: Services, query: ExportQuery): Promise<Ex
           }
         : null,
     };
-    lines.push(JSON.stringify(exported));
+    const proof: ExportedProof = {
+      seq,
+      leaf_index: seq - 1,
+      tree_size: checkpoint.seq,
+      proof: tree.inclusionProof(seq - 1, checkpoint.seq).map((h) => h.toString('base64')),
+    };
+    events.push(JSON.stringify(exported));
+    proofs.push(JSON.stringify(proof));
   }
 
-  // The chain itself holds no personal data (pseudonyms and placeholders only), so it can travel.
-  const chain: string[] = [];
-  const from = seqs[0] ?? null;
-  if (from !== null) {
-    for (const r of db
-      .prepare<[number, number], EventRow>('SELECT * FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq')
-      .iterate(from, checkpoint.seq)) {
-      chain.push(JSON.stringify(r));
-    }
-  }
-
-  const anchors: Anchors = {
-    format: 'receipts-evidence/1',
-    generated_at: new Date().toISOString(),
-    query,
-    count: lines.length,
-    seqs,
-    chain_from: from,
-    checkpoint,
-    public_key: createPublicKey(s.config.signingKey).export({ format: 'jwk' }),
-  };
+  const jsonl = (lines: string[]) => (lines.length ? `${lines.join('\n')}\n` : '');
   const files = {
-    'events.jsonl': lines.length ? `${lines.join('\n')}\n` : '',
-    'chain.jsonl': chain.length ? `${chain.join('\n')}\n` : '',
-    'anchors.json': `${JSON.stringify(anchors, null, 2)}\n`,
+    'events.jsonl': jsonl(events),
+    'proofs.jsonl': jsonl(proofs),
+    'checkpoint.txt': checkpoint.note,
   };
   const sums = Object.entries(files)
     .map(([name, body]) => `${createHash('sha256').update(body).digest('hex')}  ${name}`)

@@ -1,7 +1,11 @@
-// Retention per log type. Audit events past their retention are pruned only as a prefix of the chain,
-// through a retention checkpoint that records the hash at the boundary, so what remains still verifies.
+// Retention per log type. Audit events past their retention are pruned only as a prefix of the chain, and
+// only up to a tree size that was signed already: the signed root then commits to the leaf before the oldest
+// kept row. Each cut is recorded as a `retention_applied` event in the chain, so a prefix deleted without
+// one shows. The Merkle tree keeps every node, so proofs for what remains keep working.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { largestSignedSizeAtMost } from '../audit/checkpoint.js';
+import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
 import { checkpointWal } from '../store/db.js';
 import { signCheckpoint } from './checkpoints.js';
@@ -17,9 +21,16 @@ export interface RetentionPlan {
   /** Rule windows older than any rule looks back. */
   ruleHits: number;
   serverLogFiles: string[];
+  /** Delivered webhooks older than RECEIPTS_WEBHOOK_KEEP_DAYS. */
+  webhooksDelivered: number;
+  /** Personal details of events about no user (refused tokens, look-ups of unknown ids) past their days. */
+  noSubjectDetails: number;
   /** Why the prefix stops where it does, when a hold stops it. */
   heldBy: string | null;
 }
+
+// Rows of personal data that belong to no user cannot be erased by anyone's request: they get a short life.
+const NO_SUBJECT_EXPIRED = 'WHERE p.subject IS NULL AND e.ts < ? AND e.seq > ?';
 
 export function planRetention(
   s: Services,
@@ -42,7 +53,9 @@ export function planRetention(
     .prepare<[], { seq: number | null }>('SELECT MAX(through_seq) AS seq FROM retention_checkpoints')
     .get()?.seq;
   const head = s.log.head().seq;
-  const throughSeq = Math.max(anchor ?? 0, (stop?.seq ?? head + 1) - 1);
+  const wanted = (stop?.seq ?? head + 1) - 1;
+  // Never sign an older size later: cut at the largest size already signed.
+  const throughSeq = Math.max(anchor ?? 0, largestSignedSizeAtMost(db, wanted));
   const auditEvents = (
     db.prepare('SELECT COUNT(*) AS n FROM events WHERE seq <= ?').get(throughSeq) as { n: number }
   ).n;
@@ -60,12 +73,22 @@ export function planRetention(
     db.prepare('SELECT COUNT(*) AS n FROM rule_hits WHERE ts < ?').get(now - 31 * DAY) as { n: number }
   ).n;
   const serverLogFiles = logDir ? expiredLogFiles(logDir, now - retention.serverLogDays * DAY) : [];
+  const webhooksDelivered = s.outbox.countDelivered(now - s.config.webhookKeepDays * DAY);
+  const noSubjectDetails = (
+    db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM personal_data p JOIN events e ON e.seq = p.seq ${NO_SUBJECT_EXPIRED}`,
+      )
+      .get(now - retention.noSubjectDays * DAY, throughSeq) as { n: number }
+  ).n;
   return {
     throughSeq: auditEvents > 0 ? throughSeq : 0,
     auditEvents,
     activityDetails,
     ruleHits,
     serverLogFiles,
+    webhooksDelivered,
+    noSubjectDetails,
     heldBy: stop?.held ? 'a legal hold' : null,
   };
 }
@@ -99,20 +122,40 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
       }
       db.prepare('DELETE FROM personal_data WHERE seq <= ?').run(plan.throughSeq);
       db.prepare('DELETE FROM events WHERE seq <= ?').run(plan.throughSeq);
+      s.pipeline.apply(
+        ownEvent(s.pipeline, {
+          event_type: 'retention_applied',
+          level: 'INFO',
+          outcome: 'success',
+          metadata: { through_seq: plan.throughSeq, pruned: plan.auditEvents },
+        }),
+      );
     }
     if (retention.activityDays !== null && plan.activityDetails > 0) {
       db.prepare(
         'DELETE FROM personal_data WHERE seq IN (SELECT p.seq FROM personal_data p JOIN events e ON e.seq = p.seq WHERE e.ts < ? AND (p.subject IS NULL OR p.subject NOT IN (SELECT subject FROM legal_holds)))',
       ).run(now - retention.activityDays * DAY);
     }
+    if (plan.noSubjectDetails > 0) {
+      db.prepare(
+        `DELETE FROM personal_data WHERE seq IN (SELECT p.seq FROM personal_data p JOIN events e ON e.seq = p.seq ${NO_SUBJECT_EXPIRED})`,
+      ).run(now - retention.noSubjectDays * DAY, plan.throughSeq);
+    }
+    s.outbox.pruneDelivered(now - s.config.webhookKeepDays * DAY);
     s.windows.pruneBefore(now - 31 * DAY);
   });
   for (const file of plan.serverLogFiles) rmSync(file, { force: true });
-  if (plan.auditEvents > 0 || plan.activityDetails > 0) checkpointWal(s.store);
+  if (
+    plan.auditEvents > 0 ||
+    plan.activityDetails > 0 ||
+    plan.noSubjectDetails > 0 ||
+    plan.webhooksDelivered > 0
+  )
+    checkpointWal(s.store);
   await signCheckpoint(s, 'retention');
   s.logger.info({
     event_type: 'retention_applied',
-    message: `pruned ${plan.auditEvents} audit events, ${plan.activityDetails} activity details`,
+    message: `pruned ${plan.auditEvents} audit events, ${plan.activityDetails} activity details, ${plan.noSubjectDetails} details of events about no user, ${plan.webhooksDelivered} delivered webhooks`,
     ...plan,
   });
   return plan;

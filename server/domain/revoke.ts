@@ -1,6 +1,7 @@
 // Revocation: the session ends, `session_revoked` records who did it, and the host hears of it by webhook.
 import type { SessionRow } from '../derive/sessions.js';
 import { ownEvent } from '../ingest/pipeline.js';
+import { keepTypedApart } from '../routes/typed-text.js';
 import type { Services } from '../services.js';
 
 export interface RevokeRequest {
@@ -14,13 +15,20 @@ export interface RevokeRequest {
 /** Revokes the given sessions in one transaction; returns how many were still active. */
 export async function revokeSessions(s: Services, req: RevokeRequest): Promise<number> {
   if (req.sessions.length === 0) return 0;
-  const count = await s.pipeline.transact(() => {
-    let n = 0;
-    const now = Date.now();
-    for (const session of req.sessions) {
-      if (!s.sessions.revoke(session.id, req.by, now)) continue;
-      n++;
-      s.pipeline.apply(
+  const count = await s.pipeline.transact(() => revokeInTransaction(s, req));
+  s.metrics.inc('receipts_sessions_revoked_total', {}, count);
+  return count;
+}
+
+/** The revocation itself, inside the caller's transaction (so it can share it with what caused it). */
+export function revokeInTransaction(s: Services, req: RevokeRequest): number {
+  let n = 0;
+  const now = Date.now();
+  for (const session of req.sessions) {
+    if (!s.sessions.revoke(session.id, req.by, now)) continue;
+    n++;
+    s.pipeline.apply(
+      keepTypedApart(
         ownEvent(
           s.pipeline,
           {
@@ -35,22 +43,21 @@ export async function revokeSessions(s: Services, req: RevokeRequest): Promise<n
           },
           session.ref,
         ),
-      );
-      s.outbox.enqueue(
-        'session.revoked',
-        {
-          user_id: req.userId,
-          session: session.id,
-          session_tag: session.host_tag,
-          revoked_by: req.by,
-          revoked_at: new Date(now).toISOString(),
-        },
-        session.subject,
-      );
-      s.pipeline.touchSession(session.subject, session.id);
-    }
-    return n;
-  });
-  s.metrics.inc('receipts_sessions_revoked_total', {}, count);
-  return count;
+        'reason',
+      ),
+    );
+    s.outbox.enqueue(
+      'session.revoked',
+      {
+        user_id: req.userId,
+        session: session.id,
+        session_tag: session.host_tag,
+        revoked_by: req.by,
+        revoked_at: new Date(now).toISOString(),
+      },
+      session.subject,
+    );
+    s.pipeline.touchSession(session.subject, session.id);
+  }
+  return n;
 }

@@ -4,8 +4,9 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js';
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
+import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
-import { revokeSessions } from '../domain/revoke.js';
+import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { ownEvent } from '../ingest/pipeline.js';
@@ -14,6 +15,7 @@ import { ActivityView } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
+import { keepTypedApart } from './typed-text.js';
 
 /** Whose account a request is about, and who is acting. */
 export interface Account {
@@ -52,37 +54,51 @@ export function accountRoutes(
     return c.json(page);
   });
 
+  // An inclusion proof for one of the account's own events; another account's id answers as a missing one.
+  app.get('/activity/:id/proof', async (c) => {
+    const a = account(c);
+    const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
+    const proof = found ? await proveEvent(s, found.seq) : null;
+    if (!proof) throw notFound();
+    return c.json(proof);
+  });
+
   app.post('/activity/:id/report', async (c) => {
     const body = await parseBody(c, reportBodySchema);
     const a = account(c);
     const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
     if (!found) throw notFound();
     const session = found.session_ref ? s.sessions.find(found.session_ref) : undefined;
-    const revoked =
-      session && session.subject === a.subject
-        ? await revokeSessions(s, {
-            userId: a.userId,
-            sessions: [session],
-            by: `${a.actor}:report`,
-            reason: 'reported',
-          })
-        : 0;
-    await s.pipeline.transact(() =>
-      s.pipeline.apply(
-        ownEvent(s.pipeline, {
-          event_type: 'activity_reported',
-          level: 'WARNING',
-          user_id: a.userId,
-          outcome: 'success',
-          metadata: {
-            reported_event: found.id,
-            reported_type: found.event_type,
-            reported_by: a.actor,
-            ...(body.note ? { note: body.note } : {}),
-          },
-        }),
-      ),
+    const report = keepTypedApart(
+      ownEvent(s.pipeline, {
+        event_type: 'activity_reported',
+        level: 'WARNING',
+        user_id: a.userId,
+        outcome: 'success',
+        metadata: {
+          reported_event: found.id,
+          reported_type: found.event_type,
+          reported_by: a.actor,
+          ...(body.note ? { note: body.note } : {}),
+        },
+      }),
+      'note',
     );
+    // The revocation and the report are one transaction: either both are on the record or neither is.
+    const revoked = await s.pipeline.transact(() => {
+      const n =
+        session && session.subject === a.subject
+          ? revokeInTransaction(s, {
+              userId: a.userId,
+              sessions: [session],
+              by: `${a.actor}:report`,
+              reason: 'reported',
+            })
+          : 0;
+      s.pipeline.apply(report);
+      return n;
+    });
+    s.metrics.inc('receipts_sessions_revoked_total', {}, revoked);
     const result: ReportResult = { reported: true, revoked_session: revoked > 0, advice: 'change_password' };
     return c.json(result);
   });

@@ -3,9 +3,11 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { text } from '../../shared/schemas/event.js';
 import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
+import { proveEvent } from '../domain/checkpoints.js';
 import { buildEvidence } from '../domain/evidence.js';
 import { BadQuery, investigate } from '../domain/investigate.js';
 import { ApiError } from '../http/errors.js';
@@ -16,8 +18,8 @@ import { adminWebhookRoutes } from './admin-webhooks.js';
 const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
 const exportBodySchema = z
   .strictObject({
-    user_id: z.string().min(1).max(256).optional(),
-    ip: z.string().max(64).optional(),
+    user_id: text().min(1).max(256).optional(),
+    ip: text().max(64).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
   })
@@ -76,6 +78,21 @@ export function adminRoutes(s: Services) {
       if (error instanceof BadQuery) throw new ApiError(400, 'invalid_request', error.message);
       throw error;
     }
+  });
+
+  app.get('/events/:id/proof', async (c) => {
+    const row = s.store.sqlite
+      .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
+      .get(c.req.param('id'));
+    const proof = row ? await proveEvent(s, row.seq) : null;
+    if (!proof) throw new ApiError(404, 'not_found');
+    await recordAccess(s, {
+      who: who(c.get('key').name),
+      reason: c.get('reason'),
+      action: 'proof',
+      query: {},
+    });
+    return c.json(proof);
   });
 
   // The webhook delivery log and replay (admin-webhooks.ts).

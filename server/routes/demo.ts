@@ -1,10 +1,15 @@
 // Demo mode only: the host page at `/`, a support console, and the host-side helpers those pages need
 // (a token endpoint like a real host's backend would have, and a simulated sign-in elsewhere).
 import { randomBytes } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
+import ipaddr from 'ipaddr.js';
+import { normalizeIp } from '../../shared/mask.js';
 import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
 import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
 import { sessionRef } from '../derive/sessions.js';
+import { ApiError } from '../http/errors.js';
 import { mintWidgetToken } from '../security/tokens.js';
 import type { Services } from '../services.js';
 
@@ -23,6 +28,23 @@ const VISITORS = [
   { ua: 'Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0', ip: '192.0.2.201' },
 ];
 
+/** True when the TCP peer is this machine. The socket's address, not X-Forwarded-For: headers are the caller's. */
+function fromLoopback(c: Context): boolean {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    return false;
+  }
+  const ip = peer ? normalizeIp(peer) : null;
+  if (!ip) return false;
+  try {
+    return ipaddr.process(ip).range() === 'loopback';
+  } catch {
+    return false;
+  }
+}
+
 export function demoRoutes(s: Services) {
   const app = new Hono();
   let currentSession = DEMO_SESSION;
@@ -30,13 +52,26 @@ export function demoRoutes(s: Services) {
   app.get('/', (c) => c.html(renderHostPage({}), 200, { 'content-security-policy': PAGE_CSP }));
   app.get('/support', (c) => c.html(renderSupportPage(), 200, { 'content-security-policy': PAGE_CSP }));
 
-  // What a host backend does: mint a short-lived token for the signed-in user.
+  // What a host backend does: mint a short-lived token for the signed-in user. Only for a browser on this
+  // machine (the socket's peer, never a header), and only ever for the demo user: the support console's
+  // agent token is bound to the demo user too, so nobody can read or revoke another account through it.
   app.post('/demo/token', async (c) => {
-    if (c.req.query('scope') === 'support') {
+    if (!fromLoopback(c))
+      throw new ApiError(403, 'forbidden', 'The demo token route answers this machine only.');
+    const scope = c.req.query('scope') ?? 'user';
+    const forUser = c.req.query('user');
+    if (forUser !== undefined && forUser !== DEMO_USER)
+      throw new ApiError(403, 'forbidden', 'The demo token route mints tokens for the demo user only.');
+    if (scope === 'support') {
       return c.json({
-        token: await mintWidgetToken(s.config.widgetSecret, { userId: DEMO_AGENT, scope: 'support' }),
+        token: await mintWidgetToken(s.config.widgetSecret, {
+          userId: DEMO_AGENT,
+          scope: 'support',
+          forUser: DEMO_USER,
+        }),
       });
     }
+    if (scope !== 'user') throw new ApiError(400, 'invalid_request', 'scope must be user or support.');
     const ref = s.sessions.find(sessionRef(s.config.pepper, currentSession));
     if (ref?.status !== 'active') {
       // The demo visitor revoked this browser's session: sign in again, as a host would after a logout.
@@ -59,6 +94,7 @@ export function demoRoutes(s: Services) {
   });
 
   app.post('/demo/simulate-signin', async (c) => {
+    if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
     const visitor = VISITORS[Math.floor(Math.random() * VISITORS.length)]!;
     const result = await s.pipeline.ingest([
       {

@@ -1,5 +1,6 @@
 // Operations: health and Prometheus metrics.
 import { Hono } from 'hono';
+import type { StoreHealth } from '../http/store-health.js';
 import type { Services } from '../services.js';
 import { DeliveryLog } from '../webhooks/delivery-log.js';
 
@@ -27,16 +28,19 @@ function registerGauges(s: Services): void {
   s.metrics.collectProcessMetrics();
 }
 
-export function opsRoutes(s: Services) {
+export function opsRoutes(s: Services, health: StoreHealth) {
   const app = new Hono();
   registerGauges(s);
+  // 200 only when the store answers and can take writes: a server that can only read would lose events.
   app.get('/healthz', (c) => {
     try {
       s.store.sqlite.prepare('SELECT 1').get();
-      return c.json({ status: 'ok', head: s.log.head().seq });
     } catch {
-      return c.json({ status: 'unavailable' }, 503);
+      return c.json({ status: 'unavailable', reason: 'the store does not answer' }, 503);
     }
+    const problem = health.problem();
+    if (problem) return c.json({ status: 'unavailable', reason: problem }, 503, { 'retry-after': '5' });
+    return c.json({ status: 'ok', head: s.log.head().seq });
   });
   app.get('/metrics', async (c) => {
     const body = await s.metrics.render();

@@ -2,11 +2,13 @@
 // reason and records a `support_access` event that the user sees; if recording fails, the call fails.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
+import { isWellFormed } from '../../shared/schemas/event.js';
 import { supportReasonSchema } from '../../shared/schemas/me.js';
 import { ApiError } from '../http/errors.js';
 import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
 import { type Account, accountRoutes } from './account.js';
+import { keepTypedApart } from './typed-text.js';
 
 /** What the agent did, in words the user's activity can show ("viewed sessions"). */
 export function supportAction(method: string, path: string): string {
@@ -30,20 +32,30 @@ function supportAccess(s: Services): MiddlewareHandler {
       );
     }
     const userId = c.req.param('user_id');
-    if (!userId || userId.length > 256) throw new ApiError(400, 'invalid_request', 'Not a user id.');
-    const agent = c.get('widget').claims.sub;
-    await s.pipeline.transact(() =>
-      s.pipeline.apply(
-        ownEvent(s.pipeline, {
-          event_type: 'support_access',
-          level: 'INFO',
-          user_id: userId,
-          outcome: 'success',
-          request_id: c.get('requestId'),
-          metadata: { agent, reason: reason.data, action: supportAction(c.req.method, c.req.path) },
-        }),
-      ),
-    );
+    if (!userId || userId.length > 256 || !isWellFormed(userId) || /[\u0000-\u001f\u007f]/.test(userId))
+      throw new ApiError(400, 'invalid_request', 'Not a user id.');
+    const agent = c.get('widget').claims;
+    // The console's token from the demo route is bound to one user (`for_user`): any other is refused.
+    if (agent.for_user !== undefined && agent.for_user !== userId) throw new ApiError(404, 'not_found');
+    // Looking up a user id Receipts has never seen creates nothing about it: the access is recorded with no
+    // subject, the id asked for kept as a personal value (with the short retention of such events).
+    const known = s.log.subjects.lookup(userId) !== null;
+    const prepared = ownEvent(s.pipeline, {
+      event_type: 'support_access',
+      level: 'INFO',
+      ...(known ? { user_id: userId } : {}),
+      outcome: 'success',
+      request_id: c.get('requestId'),
+      metadata: {
+        agent: agent.sub,
+        reason: reason.data,
+        action: supportAction(c.req.method, c.req.path),
+        ...(known ? {} : { looked_up: userId }),
+      },
+    });
+    // The ticket reference is text an agent typed: personal data, erased with the user.
+    keepTypedApart(keepTypedApart(prepared, 'reason'), 'looked_up');
+    await s.pipeline.transact(() => s.pipeline.apply(prepared));
     c.set('reason', reason.data);
     await next();
   };

@@ -1,6 +1,7 @@
 // Widget tokens: HS256 JWTs minted by the host's backend. Every rejection names one plain reason.
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { TokenScope, WidgetTokenClaims } from '../../shared/api.js';
+import { isWellFormed } from '../../shared/schemas/event.js';
 
 export const MAX_TOKEN_LIFETIME_S = 15 * 60;
 const CLOCK_SKEW_S = 60;
@@ -51,21 +52,36 @@ export async function verifyWidgetToken(token: string, secret: Uint8Array | Cryp
       requiredClaims: ['sub', 'iat', 'exp'],
       clockTolerance: CLOCK_SKEW_S,
     });
-    const { sub, sid, scope, iat, exp } = payload as Partial<WidgetTokenClaims>;
-    if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
-      return { ok: false, reason: 'bad subject' };
-    if (sid !== undefined && (typeof sid !== 'string' || sid.length === 0 || sid.length > 512)) {
-      return { ok: false, reason: 'bad session id' };
-    }
+    const { sub, sid, scope, iat, exp, for_user } = payload as Partial<WidgetTokenClaims>;
+    // The subject and session id are stored (as personal data and an HMAC): only text that survives UTF-8.
+    if (!isIdText(sub, 256)) return { ok: false, reason: 'bad subject' };
+    if (sid !== undefined && !isIdText(sid, 512)) return { ok: false, reason: 'bad session id' };
     if (scope !== 'user' && scope !== 'support') return { ok: false, reason: 'unknown scope' };
-    if (typeof iat !== 'number' || typeof exp !== 'number')
+    if (for_user !== undefined && (scope !== 'support' || !isIdText(for_user, 256)))
+      return { ok: false, reason: 'bad for_user claim' };
+    if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(iat) || !Number.isFinite(exp))
       return { ok: false, reason: 'missing iat or exp' };
+    // A token that expires when (or before) it is issued was never valid, whatever the clock tolerance says.
+    if (exp <= iat) return { ok: false, reason: 'expires before it is issued' };
     if (exp - iat > MAX_TOKEN_LIFETIME_S) return { ok: false, reason: 'lifetime longer than 15 minutes' };
     if (iat > Date.now() / 1000 + CLOCK_SKEW_S) return { ok: false, reason: 'issued in the future' };
-    return { ok: true, claims: { sub, sid, scope, iat, exp, aud: 'receipts' } };
+    return {
+      ok: true,
+      claims: { sub, sid, scope, iat, exp, aud: 'receipts', ...(for_user !== undefined ? { for_user } : {}) },
+    };
   } catch (error) {
     return { ok: false, reason: describe(error) };
   }
+}
+
+function isIdText(value: unknown, max: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= max &&
+    isWellFormed(value) &&
+    !/[\u0000-\u001f\u007f]/.test(value)
+  );
 }
 
 function describe(error: unknown): string {
@@ -82,10 +98,14 @@ function describe(error: unknown): string {
 
 export async function mintWidgetToken(
   secret: Uint8Array,
-  opts: { userId: string; sessionId?: string; scope?: TokenScope; ttlSeconds?: number },
+  opts: { userId: string; sessionId?: string; scope?: TokenScope; ttlSeconds?: number; forUser?: string },
 ): Promise<string> {
   const ttl = Math.min(opts.ttlSeconds ?? 600, MAX_TOKEN_LIFETIME_S);
-  const jwt = new SignJWT({ scope: opts.scope ?? 'user', ...(opts.sessionId ? { sid: opts.sessionId } : {}) })
+  const jwt = new SignJWT({
+    scope: opts.scope ?? 'user',
+    ...(opts.sessionId ? { sid: opts.sessionId } : {}),
+    ...(opts.forUser ? { for_user: opts.forUser } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.userId)
     .setAudience('receipts')

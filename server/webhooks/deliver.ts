@@ -44,6 +44,12 @@ export class WebhookDelivery {
       for (const msg of this.outbox.dueMessages(Date.now(), 20)) {
         await this.send(msg.id, msg.payload, msg.attempts);
       }
+    } catch (error) {
+      // The store could not record an attempt (a full disk): the message stays due and goes out again later.
+      this.logger.error({
+        event_type: 'webhook_delivery_failed',
+        message: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       this.running = false;
     }
@@ -66,18 +72,18 @@ export class WebhookDelivery {
         body: payload,
         signal: AbortSignal.timeout(10_000),
       });
-      if (res.ok) {
-        const now = Date.now();
-        this.outbox.delivered(id, now);
-        this.options.metrics?.webhookAttempted('delivered', took(), queuedSeconds(payload, now));
-        return;
+      await res.body?.cancel();
+      if (!res.ok) {
+        this.options.metrics?.webhookAttempted('failed', took());
+        return this.retryLater(id, attempts, `HTTP ${res.status}`);
       }
-      this.options.metrics?.webhookAttempted('failed', took());
-      this.retryLater(id, attempts, `HTTP ${res.status}`);
     } catch (error) {
       this.options.metrics?.webhookAttempted('failed', took());
-      this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
+      return this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
     }
+    const now = Date.now();
+    this.outbox.delivered(id, now);
+    this.options.metrics?.webhookAttempted('delivered', took(), queuedSeconds(payload, now));
   }
 
   private retryLater(id: string, attempts: number, reason: string): void {

@@ -5,6 +5,20 @@ import type { Sqlite } from '../store/db.js';
 
 export type WebhookType = 'session.revoked' | 'alert.raised' | 'erasure.completed' | 'checkpoint.signed';
 
+// What an undelivered message about an erased person keeps: names of Receipts' own records and the host's
+// session tags, never who the person was or where they signed in from.
+const KEPT_AFTER_ERASURE = new Set([
+  'alert',
+  'rule',
+  'severity',
+  'event_ids',
+  'session',
+  'session_tag',
+  'revoked_by',
+  'revoked_at',
+  'occurred_at',
+]);
+
 export interface OutboxRow {
   id: string;
   type: string;
@@ -17,9 +31,10 @@ export class Outbox {
   private readonly due;
   private readonly done;
   private readonly retry;
+  private readonly forget;
 
   constructor(
-    sqlite: Sqlite,
+    private readonly sqlite: Sqlite,
     private readonly enabled: boolean,
   ) {
     this.insert = sqlite.prepare(
@@ -33,6 +48,10 @@ export class Outbox {
     );
     this.retry = sqlite.prepare(
       'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?',
+    );
+    // `erasure.completed` must carry the erased user id to the host; once the host has it, it goes.
+    this.forget = sqlite.prepare(
+      "DELETE FROM outbox WHERE id = ? AND type = 'erasure.completed' AND delivered_at IS NOT NULL",
     );
   }
 
@@ -52,6 +71,45 @@ export class Outbox {
 
   delivered(id: string, at: number): void {
     this.done.run(at, id);
+    this.forget.run(id);
+  }
+
+  /**
+   * Erasure (inside its transaction): delivered messages about the person go, undelivered ones keep only
+   * what the host still needs (session tags, alert ids) and say `user_id: "[erased]"`.
+   */
+  eraseSubject(subject: string): void {
+    this.sqlite.prepare('DELETE FROM outbox WHERE subject = ? AND delivered_at IS NOT NULL').run(subject);
+    const queued = this.sqlite
+      .prepare<[string], { id: string; payload: string }>(
+        'SELECT id, payload FROM outbox WHERE subject = ? AND delivered_at IS NULL',
+      )
+      .all(subject);
+    const scrub = this.sqlite.prepare('UPDATE outbox SET payload = ? WHERE id = ?');
+    for (const m of queued) {
+      const msg = JSON.parse(m.payload) as { type: string; timestamp: string; data: Record<string, unknown> };
+      const data: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(msg.data)) if (KEPT_AFTER_ERASURE.has(k)) data[k] = v;
+      if ('user_id' in msg.data) data.user_id = '[erased]';
+      scrub.run(JSON.stringify({ type: msg.type, timestamp: msg.timestamp, data }), m.id);
+    }
+  }
+
+  /** Retention: delivered messages older than `before` go (the host has them; they may name people). */
+  pruneDelivered(before: number): number {
+    return this.sqlite
+      .prepare('DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?')
+      .run(before).changes;
+  }
+
+  countDelivered(before: number): number {
+    return (
+      this.sqlite
+        .prepare<[number], { n: number }>(
+          'SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?',
+        )
+        .get(before)?.n ?? 0
+    );
   }
 
   failed(id: string, nextAttemptAt: number, error: string): void {

@@ -1,12 +1,13 @@
 // Query and body schemas of the user-facing and support routes.
 import { z } from 'zod';
 import { OUTCOMES } from '../catalog.js';
+import { text } from './event.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
 
 export const activityQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
   event_type: z
     .string()
     .max(512)
@@ -24,7 +25,11 @@ export const exportQuerySchema = z.strictObject({
 
 export const reportBodySchema = z
   .strictObject({
-    note: z.string().max(1000).optional(),
+    // Text the person typed: kept as personal data beside the chain, erased with them.
+    note: text()
+      .max(1000, 'longer than 1000 characters')
+      .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'contains control characters')
+      .optional(),
   })
   .default({});
 
@@ -32,6 +37,7 @@ export const reportBodySchema = z
 export function reasonHeaderSchema(header: string, required: string, max: number) {
   return z
     .string({ message: required })
+    .refine((s) => !/\p{Cs}/u.test(s), `${header} is not well-formed Unicode`)
     .trim()
     .min(3, required)
     .max(max, `${header} is too long`)
@@ -52,12 +58,12 @@ export const accessReasonSchema = reasonHeaderSchema(
 
 export const adminEventsQuerySchema = z
   .strictObject({
-    ip: z.string().max(64).optional(),
-    cidr: z.string().max(64).optional(),
-    user_id: z.string().max(256).optional(),
+    ip: text().max(64).optional(),
+    cidr: text().max(64).optional(),
+    user_id: text().max(256).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    cursor: z.string().max(200).optional(),
+    cursor: text().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(200),
   })
   .refine((q) => [q.ip, q.cidr, q.user_id].filter(Boolean).length === 1, {

@@ -1,5 +1,5 @@
-// Tampering done directly on the SQLite file is caught by `receipts verify` at the right seq; with the
-// append-only triggers in place, UPDATE and DELETE through SQL are refused.
+// Tampering done directly on the SQLite file is caught by `receipts verify` at the right seq and table; with
+// the append-only triggers in place, UPDATE and DELETE through SQL are refused.
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -57,10 +57,10 @@ function verify(e: Record<string, string>): { code: number | null; out: string }
   return { code: r.code, out: r.stdout + r.stderr };
 }
 
-function expectBrokenAt(e: Record<string, string>, seq: number): string {
+function expectBrokenAt(e: Record<string, string>, seq: number, table = 'events'): string {
   const r = verify(e);
   expect(r.code, r.out).toBe(1);
-  expect(r.out).toMatch(new RegExp(`^chain broken at seq ${seq}:`, 'm'));
+  expect(r.out).toMatch(new RegExp(`^${table} seq ${seq}:`, 'm'));
   return r.out;
 }
 
@@ -94,7 +94,7 @@ describe('receipts verify', () => {
   it('should exit 0 on the intact store and print its head', () => {
     const r = verify(copy().env);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain(`chain intact: ${rows.length} events verified`);
+    expect(r.out).toContain(`log intact: ${rows.length} events from seq 1`);
     expect(r.out).toContain(`head: seq ${head.seq} hash ${head.hash}`);
     expect(head.hash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -102,17 +102,14 @@ describe('receipts verify', () => {
   it('should print the result as JSON with --json', () => {
     const r = cli(copy().env, ['verify', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, count: rows.length, head });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, store: { ok: true, count: rows.length, head } });
   });
 
   it('should name the seq of a row whose column was modified', () => {
     const target = rows[7]!.seq;
     const outcome = rows[7]!.outcome === 'failure' ? 'success' : 'failure';
     const e = tamper((db) => db.prepare('UPDATE events SET outcome = ? WHERE seq = ?').run(outcome, target));
-    // The row before it is the last good head.
-    const out = expectBrokenAt(e, target);
-    expect(out).toContain('row content does not match its hash');
-    expect(out).toContain(`last good head: seq ${target - 1} hash ${row(target - 1).hash}`);
+    expect(expectBrokenAt(e, target)).toContain('row content does not match its hash');
   });
 
   it('should catch a modification of any single column', () => {
@@ -153,7 +150,7 @@ describe('receipts verify', () => {
     }
   });
 
-  it('should name the next row when a modified row was re-hashed to hide the change', () => {
+  it('should name the row whose leaf no longer matches when a modified row was re-hashed', () => {
     const target = rows[6]!;
     const e = tamper((db) => {
       const forged = { ...target, metadata: '{"step":0}' };
@@ -164,8 +161,10 @@ describe('receipts verify', () => {
         target.seq,
       );
     });
-    const out = expectBrokenAt(e, target.seq + 1);
-    expect(out).toContain('prev_hash does not match the row before');
+    // The tree still holds the original hash as this row's leaf.
+    expect(expectBrokenAt(e, target.seq, 'merkle_nodes')).toContain(
+      "the leaf does not match the event's hash",
+    );
   });
 
   it('should name the seq of a deleted middle row', () => {
@@ -174,9 +173,9 @@ describe('receipts verify', () => {
     expect(expectBrokenAt(e, target)).toContain(`row ${target} is missing (next row is ${target + 1})`);
   });
 
-  it('should name the seq of the first row when it was deleted', () => {
+  it('should name the oldest kept row when the first row was deleted without a retention run', () => {
     const e = tamper((db) => db.prepare('DELETE FROM events WHERE seq = 1').run());
-    expectBrokenAt(e, 1);
+    expect(expectBrokenAt(e, 2)).toMatch(/rows below seq 2 are gone/);
   });
 
   it('should name the seq of a forged row inserted at the end with a wrong hash', () => {
@@ -217,7 +216,7 @@ describe('receipts verify', () => {
       };
       insertRow(db, { ...forged, hash: rowHash(forged) });
     });
-    expectBrokenAt(e, at + 1);
+    expectBrokenAt(e, at, 'merkle_nodes');
   });
 
   it('should name the lower seq when the contents of two rows were swapped', () => {
@@ -242,21 +241,20 @@ describe('receipts verify', () => {
     expectBrokenAt(e, a.seq);
   });
 
-  it('should name the seq after a forged retention checkpoint whose hash is not the chain', () => {
-    const e = tamper((db) =>
-      db
-        .prepare('INSERT INTO retention_checkpoints (through_seq, hash, created_at) VALUES (?, ?, 0)')
-        .run(5, 'b'.repeat(64)),
-    );
-    expect(expectBrokenAt(e, 6)).toContain('prev_hash does not match');
+  it('should still walk the rows below a forged retention checkpoint and name a row changed there', () => {
+    const e = tamper((db) => {
+      db.prepare('INSERT INTO retention_checkpoints (through_seq, hash, created_at) VALUES (?, ?, 0)').run(
+        5,
+        'b'.repeat(64),
+      );
+      db.prepare("UPDATE events SET outcome = 'failure' WHERE seq = 3").run();
+    });
+    expect(expectBrokenAt(e, 3)).toContain('row content does not match its hash');
   });
 
-  it('should report a truncated tail only through the printed head, which then differs', () => {
+  it('should name the first missing row when the tail of the chain was cut but the tree kept', () => {
     const e = tamper((db) => db.prepare('DELETE FROM events WHERE seq = ?').run(head.seq));
-    const r = verify(e);
-    expect(r.code).toBe(0);
-    expect(r.out).toContain(`head: seq ${head.seq - 1} hash ${row(head.seq - 1).hash}`);
-    expect(r.out).not.toContain(head.hash);
+    expect(expectBrokenAt(e, head.seq)).toContain('rows were removed from its tail');
   });
 });
 

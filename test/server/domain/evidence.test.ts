@@ -1,6 +1,6 @@
 // Investigation and evidence exports with a chain of custody, through the admin API and the CLI.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
 
 let server: TestServer;
 let adminKey: string;
+let vkey: string;
 const incidentIds: string[] = [];
 
 function admin(path: string, init: RequestInit = {}, reason: string | null = 'case IR-2026-17') {
@@ -35,6 +36,7 @@ beforeAll(async () => {
   const created = cli(server.env, ['keys', 'create', '--name', 'ir-team', '--scope', 'admin']);
   expect(created.code).toBe(0);
   adminKey = created.stdout.trim();
+  vkey = (await (await fetch(`${server.url}/v1/log/key`)).text()).trim();
   // Background noise, then a scripted incident from 198.51.100.0/24 against three accounts.
   const noise = Array.from({ length: 40 }, (_, i) =>
     signIn(`usr_bg_${i % 5}`, `bg-${i}`, {
@@ -138,15 +140,46 @@ describe('evidence export', () => {
   it('should verify with sha256sum -c and with verify-export', () => {
     const sums = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' });
     expect(sums).toContain('events.jsonl: OK');
-    const check = cli(server.env, ['verify-export', dir]);
+    const check = cli(server.env, ['verify-export', dir, '--key', vkey]);
     expect(check.code, check.stdout).toBe(0);
     expect(check.stdout).toContain('export intact: 1 events verified');
+  });
+
+  it('should carry the events, one proof each and the signed checkpoint, and nothing about anyone else', () => {
+    expect(readdirSync(dir).sort()).toEqual(['SHA256SUMS', 'checkpoint.txt', 'events.jsonl', 'proofs.jsonl']);
+    const events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const proofs = readFileSync(join(dir, 'proofs.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(events.map((e) => e.personal.ip)).toEqual(['198.51.100.11']);
+    expect(proofs.map((p) => p.seq)).toEqual(events.map((e) => e.seq));
+    // Proofs hold hashes only: no other event, pseudonym or address travels with them.
+    const all = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    expect(all).not.toMatch(/usr_bg_|203\.0\.113\.|usr_a\b|usr_c\b/);
+    expect(Object.keys(proofs[0]).sort()).toEqual(['leaf_index', 'proof', 'seq', 'tree_size']);
+  });
+
+  it('should refuse an export whose checkpoint was signed by another key', () => {
+    const copy = tempDir('receipts-export-key-');
+    for (const f of readdirSync(dir)) writeFileSync(join(copy, f), readFileSync(join(dir, f)));
+    const stranger = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    const r = cli(server.env, ['verify-export', copy, '--key', stranger]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('checkpoint.txt: note has no signature by PeterNeumann');
   });
 
   it('should verify on a machine with no store (no configuration at all)', () => {
     const check = cli({ PATH: process.env.PATH ?? '', RECEIPTS_DB: join(tempDir(), 'absent.db') }, [
       'verify-export',
       dir,
+      '--key',
+      vkey,
     ]);
     expect(check.code, check.stdout + check.stderr).toBe(0);
   });
@@ -161,18 +194,36 @@ describe('evidence export', () => {
     expect(files['events.jsonl']).toBe(readFileSync(join(dir, 'events.jsonl'), 'utf8'));
     const apiDir = tempDir('receipts-export-api-');
     for (const [name, body] of Object.entries(files)) writeFileSync(join(apiDir, name), body as string);
-    expect(cli(server.env, ['verify-export', apiDir]).code).toBe(0);
+    expect(cli(server.env, ['verify-export', apiDir, '--key', vkey]).code).toBe(0);
   });
 
-  function tampered(edit: (lines: string[]) => string[]): { code: number | null; stdout: string } {
+  function tampered(
+    edit: (lines: string[]) => string[],
+    name = 'events.jsonl',
+  ): { code: number | null; stdout: string } {
     const copy = tempDir('receipts-export-bad-');
     const export2 = cli(server.env, ['export', '--user', 'usr_bg_1', '--out', copy]);
     expect(export2.code, export2.stderr).toBe(0);
-    const file = join(copy, 'events.jsonl');
+    const file = join(copy, name);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     writeFileSync(file, `${edit(lines).join('\n')}\n`);
-    return cli(server.env, ['verify-export', copy]);
+    return cli(server.env, ['verify-export', copy, '--key', vkey]);
   }
+
+  it('should name the line when a proof was changed', () => {
+    const r = tampered(
+      (lines) =>
+        lines.map((l, i) => {
+          if (i !== 3) return l;
+          const p = JSON.parse(l);
+          p.proof[0] = Buffer.alloc(32).toString('base64');
+          return JSON.stringify(p);
+        }),
+      'proofs.jsonl',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('proofs.jsonl line 4');
+  });
 
   it('should name the line when one byte of events.jsonl changed', () => {
     const r = tampered((lines) =>

@@ -1,11 +1,11 @@
-// Retention prunes a chain prefix through a retention checkpoint; signed checkpoints catch a truncated
-// or rewritten tail.
+// Retention prunes a chain prefix, cut only at a signed tree size and recorded in the chain; a signed
+// checkpoint saved earlier catches a truncated or rewritten tail that the store alone cannot show.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EventRow, rowHash } from '../../../server/audit/chain.js';
 import { cli, ingest, signIn, startServer, type TestServer, tempDir } from '../../support/server.js';
+import { cutTreeFrom, dropGuards, noteSize, rebuildTree, rechainFrom } from '../audit/forge.js';
 
 const DAY = 86_400_000;
 
@@ -33,6 +33,8 @@ describe('retention', () => {
       signIn('usr_old', `older-${i}`, { timestamp: new Date(Date.now() - (200 - i) * DAY).toISOString() }),
     );
     expect((await ingest(server, { events: old2 })).status).toBe(202);
+    // A witness polling here gets the tree signed at the size where the held user's events begin.
+    expect((await fetch(`${server.url}/v1/log/checkpoint`)).status).toBe(200);
     expect((await ingest(server, { events: old })).status).toBe(202);
     expect((await ingest(server, signIn('usr_new', 'new-1'))).status).toBe(202);
     await server.stop();
@@ -75,6 +77,19 @@ describe('retention', () => {
       'usr_held',
     ).n;
     expect(held).toBe(10);
+    const recorded = query<{ metadata: string }>(
+      server.dbPath,
+      "SELECT metadata FROM events WHERE event_type = 'retention_applied' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(JSON.parse(recorded.metadata)).toMatchObject({ through_seq: firstHeld - 1 });
+  });
+
+  it('should cut only at a signed tree size, the largest one at or below the wanted cut', () => {
+    const signed = query<{ n: number }>(
+      server.dbPath,
+      'SELECT COUNT(*) AS n FROM checkpoints WHERE note IS NOT NULL AND seq = (SELECT MAX(through_seq) FROM retention_checkpoints)',
+    );
+    expect(signed.n).toBeGreaterThan(0);
   });
 
   it('should refuse DELETE of events the retention checkpoint does not cover', () => {
@@ -100,7 +115,8 @@ describe('signed checkpoints', () => {
     await server.stop();
     const out = cli(server.env, ['checkpoint']);
     expect(out.code, out.stderr).toBe(0);
-    checkpointFile = join(tempDir(), 'checkpoint.json');
+    checkpointFile = join(tempDir(), 'checkpoint.txt');
+    expect(out.stdout).toMatch(/^localhost\/receipts\n\d+\n[A-Za-z0-9+/]+=*\n\n— localhost\/receipts /);
     writeFileSync(checkpointFile, out.stdout);
   });
 
@@ -114,62 +130,48 @@ describe('signed checkpoints', () => {
     await s2.stop();
     const r = cli(server.env, ['verify', '--checkpoint', checkpointFile]);
     expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toContain('the log extends the signed head');
+    expect(r.stdout).toMatch(/the tree \(\d+ leaves\) extends the saved checkpoint/);
   });
 
-  function tamperedCopy(sql: string[]): Record<string, string> {
+  function tamperedCopy(work: (db: Database.Database) => void): Record<string, string> {
     const dir = tempDir();
     const db = join(dir, 'receipts.db');
     copyFileSync(server.dbPath, db);
     for (const suffix of ['-wal', '-shm'])
       if (existsSync(server.dbPath + suffix)) copyFileSync(server.dbPath + suffix, db + suffix);
     const conn = new Database(db);
-    conn.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;');
-    for (const s of sql) conn.exec(s);
+    dropGuards(conn);
+    work(conn);
     conn.close();
     return { ...server.env, RECEIPTS_DB: db };
   }
 
-  it('should catch a truncated tail that the chain alone cannot see', () => {
-    const seq = JSON.parse(readFileSync(checkpointFile, 'utf8')).seq as number;
-    const env = tamperedCopy([
-      `DELETE FROM personal_data WHERE seq >= ${seq - 5}`,
-      `DELETE FROM events WHERE seq >= ${seq - 5}`,
-    ]);
-    expect(cli(env, ['verify']).code).toBe(0); // the shorter chain is internally consistent
+  it('should catch a truncated tail that the store alone cannot show', () => {
+    const seq = noteSize(readFileSync(checkpointFile, 'utf8'));
+    // The tail goes with its leaves and the checkpoints that signed it: what is left is self-consistent.
+    const env = tamperedCopy((db) => {
+      db.prepare('DELETE FROM personal_data WHERE seq >= ?').run(seq - 5);
+      db.prepare('DELETE FROM events WHERE seq >= ?').run(seq - 5);
+      cutTreeFrom(db, seq - 5);
+    });
+    const alone = cli(env, ['verify']);
+    expect(alone.code, alone.stdout).toBe(0);
     const r = cli(env, ['verify', '--checkpoint', checkpointFile]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('truncated');
   });
 
-  it('should catch a rewritten tail, even with every hash recomputed', () => {
-    const seq = JSON.parse(readFileSync(checkpointFile, 'utf8')).seq as number;
-    // A copy with the triggers dropped, its last rows rewritten and re-chained so `verify` alone passes.
-    const env = tamperedCopy([]);
-    rewriteTail(env.RECEIPTS_DB!, seq);
-    expect(cli(env, ['verify']).code).toBe(0);
+  it('should catch a rewritten tail, even with every hash and the tree recomputed', () => {
+    const seq = noteSize(readFileSync(checkpointFile, 'utf8'));
+    const env = tamperedCopy((db) => {
+      rechainFrom(db, seq - 3, (row) => (row.seq === seq - 2 ? { ...row, event_type: 'logout' } : row));
+      rebuildTree(db);
+      db.prepare('DELETE FROM checkpoints WHERE seq >= ?').run(seq - 3);
+    });
+    const alone = cli(env, ['verify']);
+    expect(alone.code, alone.stdout).toBe(0);
     const check = cli(env, ['verify', '--checkpoint', checkpointFile]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain('rewritten');
   });
 });
-
-/** Changes the last few rows and recomputes their hashes, as an attacker with file access could. */
-function rewriteTail(path: string, upto: number): void {
-  const db = new Database(path);
-  const rows = db.prepare('SELECT * FROM events WHERE seq >= ? ORDER BY seq').all(upto - 3) as EventRow[];
-  let prev = (db.prepare('SELECT hash FROM events WHERE seq = ?').get(upto - 4) as { hash: string }).hash;
-  const update = db.prepare('UPDATE events SET event_type = ?, prev_hash = ?, hash = ? WHERE seq = ?');
-  for (const row of rows) {
-    const { hash: _old, ...rest } = row;
-    const changed = {
-      ...rest,
-      event_type: row.seq === upto - 2 ? 'logout' : row.event_type,
-      prev_hash: prev,
-    };
-    const hash = rowHash(changed);
-    update.run(changed.event_type, prev, hash, row.seq);
-    prev = hash;
-  }
-  db.close();
-}

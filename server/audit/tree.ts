@@ -1,0 +1,197 @@
+// The RFC 6962 Merkle tree beside the chain, over `merkle_nodes`: only complete subtrees are stored, keyed
+// `lastLeafIndex * 64 + level`, so the writer appends in ascending key order and nothing is ever rewritten.
+// Any subtree hash, and so any root or proof, comes from O(log n) stored nodes.
+import { createHash } from 'node:crypto';
+import type { Sqlite } from '../store/db.js';
+
+export const EMPTY_ROOT = createHash('sha256').digest();
+
+export function leafHashOf(chainHash: string): Buffer {
+  return createHash('sha256').update(Buffer.of(0)).update(Buffer.from(chainHash, 'hex')).digest();
+}
+
+export function nodeHashOf(left: Buffer, right: Buffer): Buffer {
+  return createHash('sha256').update(Buffer.of(1)).update(left).update(right).digest();
+}
+
+export const nodeKey = (lastLeaf: number, level: number) => lastLeaf * 64 + level;
+
+/** Largest power of two strictly below n (n ≥ 2). */
+function split(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+export class TreeReader {
+  private readonly readNode;
+  private readonly readLast;
+
+  constructor(sqlite: Sqlite) {
+    this.readNode = sqlite.prepare<[number], { hash: Buffer }>('SELECT hash FROM merkle_nodes WHERE id = ?');
+    this.readLast = sqlite.prepare<[], { id: number }>(
+      'SELECT id FROM merkle_nodes ORDER BY id DESC LIMIT 1',
+    );
+  }
+
+  /** Leaves stored: the last node written is always on the newest leaf's path. */
+  size(): number {
+    const last = this.readLast.get();
+    return last ? Math.floor(last.id / 64) + 1 : 0;
+  }
+
+  /** The stored root of the perfect subtree of 2^level leaves ending at `lastLeaf`. */
+  node(lastLeaf: number, level: number): Buffer {
+    const row = this.readNode.get(nodeKey(lastLeaf, level));
+    if (!row) throw new Error(`merkle node ${lastLeaf}/${level} is missing`);
+    return row.hash;
+  }
+
+  /** MTH of leaves [start, end); memo keeps a proof's shared right-edge subtrees to one read each. */
+  range(start: number, end: number, memo = new Map<string, Buffer>()): Buffer {
+    const n = end - start;
+    if (n <= 0) return EMPTY_ROOT;
+    if ((n & (n - 1)) === 0 && start % n === 0) return this.node(end - 1, Math.round(Math.log2(n)));
+    const key = `${start}:${end}`;
+    const hit = memo.get(key);
+    if (hit) return hit;
+    const k = split(n);
+    const h = nodeHashOf(this.range(start, start + k, memo), this.range(start + k, end, memo));
+    memo.set(key, h);
+    return h;
+  }
+
+  root(size: number): Buffer {
+    return size === 0 ? EMPTY_ROOT : this.range(0, size);
+  }
+
+  /** RFC 9162 §2.1.3.1 PATH(index, D[0:size]), leaf-side first. */
+  inclusionProof(index: number, size: number): Buffer[] {
+    if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of ${size}`);
+    const memo = new Map<string, Buffer>();
+    const path: Buffer[] = [];
+    let start = 0;
+    let end = size;
+    let m = index;
+    while (end - start > 1) {
+      const k = split(end - start);
+      if (m < k) {
+        path.push(this.range(start + k, end, memo));
+        end = start + k;
+      } else {
+        path.push(this.range(start, start + k, memo));
+        start += k;
+        m -= k;
+      }
+    }
+    return path.reverse();
+  }
+
+  /** RFC 9162 §2.1.4.1 PROOF(from, D[0:to]). */
+  consistencyProof(from: number, to: number): Buffer[] {
+    if (!(from >= 0 && from <= to)) throw new RangeError(`cannot prove ${from} → ${to}`);
+    if (from === 0 || from === to) return [];
+    const memo = new Map<string, Buffer>();
+    const path: Buffer[] = [];
+    let start = 0;
+    let end = to;
+    let m = from;
+    let whole = true;
+    while (m !== end - start) {
+      const k = split(end - start);
+      if (m <= k) {
+        path.push(this.range(start + k, end, memo));
+        end = start + k;
+      } else {
+        path.push(this.range(start, start + k, memo));
+        start += k;
+        m -= k;
+        whole = false;
+      }
+    }
+    if (!whole) path.push(this.range(start, end, memo));
+    return path.reverse();
+  }
+
+  /** Right-edge subtree roots of a tree of `size` leaves, largest first: what the writer extends. */
+  frontier(size: number): { level: number; hash: Buffer }[] {
+    const out: { level: number; hash: Buffer }[] = [];
+    let start = 0;
+    for (let level = 52; level >= 0; level--) {
+      const width = 2 ** level;
+      if (size - start >= width) {
+        out.push({ level, hash: this.node(start + width - 1, level) });
+        start += width;
+      }
+    }
+    return out;
+  }
+}
+
+/** Appends leaves and the parents they complete; the caller runs it inside the event's transaction. */
+export class TreeWriter {
+  readonly reader: TreeReader;
+  private frontier: { level: number; hash: Buffer }[] = [];
+  private leaves = 0;
+  private readonly insert;
+
+  constructor(private readonly sqlite: Sqlite) {
+    this.reader = new TreeReader(sqlite);
+    this.insert = sqlite.prepare('INSERT INTO merkle_nodes (id, hash) VALUES (?, ?)');
+  }
+
+  size(): number {
+    return this.leaves;
+  }
+
+  /** Re-reads the frontier from the store (after a rollback, or another connection's commit). */
+  resync(): void {
+    this.leaves = this.reader.size();
+    this.frontier = this.reader.frontier(this.leaves);
+  }
+
+  append(chainHash: string): void {
+    this.appendLeaf(leafHashOf(chainHash));
+  }
+
+  appendLeaf(leafHash: Buffer): void {
+    const index = this.leaves;
+    let hash = leafHash;
+    let level = 0;
+    this.insert.run(nodeKey(index, 0), hash);
+    let top = this.frontier[this.frontier.length - 1];
+    while (top && top.level === level) {
+      this.frontier.pop();
+      hash = nodeHashOf(top.hash, hash);
+      level++;
+      this.insert.run(nodeKey(index, level), hash);
+      top = this.frontier[this.frontier.length - 1];
+    }
+    this.frontier.push({ level, hash });
+    this.leaves = index + 1;
+  }
+
+  /**
+   * Adds the leaves of events the tree does not cover yet (a store from before the tree). Returns how many.
+   * Call inside a write transaction; events pruned before the tree existed cannot be recovered.
+   */
+  catchUp(headSeq: number): number {
+    const from = this.leaves;
+    if (from >= headSeq) return 0;
+    const batch = this.sqlite.prepare<[number, number], { seq: number; hash: string }>(
+      'SELECT seq, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 10000',
+    );
+    // In batches: a write cannot run while a read iterates on the same connection.
+    for (let rows = batch.all(from, headSeq); rows.length > 0; rows = batch.all(this.leaves, headSeq)) {
+      for (const row of rows) {
+        if (row.seq !== this.leaves + 1)
+          throw new Error(
+            `cannot build the Merkle tree: event ${this.leaves + 1} was pruned before the tree existed`,
+          );
+        this.append(row.hash);
+      }
+    }
+    if (this.leaves !== headSeq) throw new Error(`cannot build the Merkle tree up to seq ${headSeq}`);
+    return headSeq - from;
+  }
+}

@@ -1,0 +1,50 @@
+// The public face of the transparency log: the latest signed checkpoint, the verifier key and consistency
+// proofs. No credentials: only tree sizes and hashes leave the server here.
+import { Hono } from 'hono';
+import { identityOf } from '../audit/checkpoint.js';
+import { currentCheckpoint } from '../domain/checkpoints.js';
+import { ApiError } from '../http/errors.js';
+import type { Services } from '../services.js';
+
+function treeSize(name: 'from' | 'to', raw: string | undefined): number {
+  if (raw === undefined || raw === '')
+    throw new ApiError(400, 'invalid_request', `${name} is required.`, [{ path: name, message: 'required' }]);
+  if (!/^(0|[1-9][0-9]{0,15})$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new ApiError(400, 'invalid_request', `${name} must be a tree size (a non-negative integer).`, [
+      { path: name, message: 'not a non-negative integer' },
+    ]);
+  return Number(raw);
+}
+
+export function logRoutes(s: Services) {
+  const app = new Hono();
+
+  app.get('/checkpoint', async (c) => {
+    const cp = await currentCheckpoint(s);
+    c.header('Cache-Control', 'no-cache');
+    return c.text(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+
+  app.get('/key', (c) => {
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.text(`${identityOf(s.config).vkey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+  });
+
+  app.get('/consistency', (c) => {
+    const from = treeSize('from', c.req.query('from'));
+    const to = treeSize('to', c.req.query('to'));
+    s.log.syncWithStore();
+    const size = s.log.tree.size();
+    if (from > to)
+      throw new ApiError(400, 'invalid_request', 'from must not be larger than to.', [
+        { path: 'from', message: 'larger than to' },
+      ]);
+    if (to > size)
+      throw new ApiError(400, 'invalid_request', `to is past the tree size (${size}).`, [
+        { path: 'to', message: 'past the tree size' },
+      ]);
+    const proof = s.log.tree.reader.consistencyProof(from, to).map((h) => h.toString('base64'));
+    return c.json({ from, to, proof });
+  });
+  return app;
+}
