@@ -83,7 +83,10 @@ export function createApp(s: Services, options: AppOptions = {}) {
 
   app.route('/', opsRoutes(s, health));
   app.route('/widget', widgetRoutes(options.widgetDir));
-  app.route('/', openApiRoute());
+  app.route(
+    '/',
+    openApiRoute(() => app.routes),
+  );
 
   // Host ingestion.
   const perKey = new RateLimiter(config.rateLimits.ingestPerMinute);

@@ -1,19 +1,40 @@
 // The webhook delivery log and replay, under /v1/admin (admin key and X-Access-Reason, checked by
 // admin.ts). Every look and every replay is recorded as `log_accessed`, like other admin access.
 import { Hono } from 'hono';
-import { webhookIdSchema, webhookListQuerySchema } from '../../shared/schemas/webhooks.js';
+import { z } from 'zod';
+import { errorSchema } from '../../shared/schemas/responses.js';
+import {
+  webhookDeliverySchema,
+  webhookIdSchema,
+  webhookListQuerySchema,
+  webhookPageSchema,
+} from '../../shared/schemas/webhooks.js';
 import { recordAccess } from '../domain/access.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { parseQuery } from '../http/validate.js';
 import type { Services } from '../services.js';
 import { BadCursor, DeliveryLog } from '../webhooks/delivery-log.js';
+
+/** What each route takes and answers, for `/openapi.json`. */
+const DOCS = {
+  list: {
+    summary: 'The webhook delivery log, newest first',
+    query: webhookListQuerySchema,
+    responses: { 200: webhookPageSchema },
+  },
+  retry: {
+    summary: 'Send a webhook again now, with the same webhook-id',
+    responses: { 202: z.object({ webhook: webhookDeliverySchema }), 404: errorSchema },
+  },
+} satisfies Record<string, RouteDoc>;
 
 export function adminWebhookRoutes(s: Services) {
   const app = new Hono();
   const log = new DeliveryLog(s.store.sqlite);
   const who = (name: string) => `admin:${name}`;
 
-  app.get('/', async (c) => {
+  app.get('/', describeRoute(DOCS.list), async (c) => {
     const q = parseQuery(c, webhookListQuerySchema);
     let page: ReturnType<DeliveryLog['list']>;
     try {
@@ -35,7 +56,7 @@ export function adminWebhookRoutes(s: Services) {
     return c.json(page);
   });
 
-  app.post('/:id/retry', async (c) => {
+  app.post('/:id/retry', describeRoute(DOCS.retry), async (c) => {
     const id = webhookIdSchema.safeParse(c.req.param('id'));
     if (!id.success) throw new ApiError(404, 'not_found', 'No such webhook.');
     await recordAccess(s, {

@@ -1,8 +1,22 @@
 // Operations: health and Prometheus metrics.
 import { Hono } from 'hono';
+import { healthSchema } from '../../shared/schemas/responses.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import type { StoreHealth } from '../http/store-health.js';
 import type { Services } from '../services.js';
 import { DeliveryLog } from '../webhooks/delivery-log.js';
+
+/** What each route answers, for `/openapi.json`. */
+const DOCS = {
+  health: {
+    summary: 'Health: 200 when the store answers and can take writes',
+    responses: { 200: healthSchema, 503: healthSchema },
+  },
+  metrics: {
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text format 0.0.4', mediaType: 'text/plain' } },
+  },
+} satisfies Record<string, RouteDoc>;
 
 /** Gauges read at scrape time from state the server already keeps. */
 function registerGauges(s: Services): void {
@@ -32,7 +46,7 @@ export function opsRoutes(s: Services, health: StoreHealth) {
   const app = new Hono();
   registerGauges(s);
   // 200 only when the store answers and can take writes: a server that can only read would lose events.
-  app.get('/healthz', (c) => {
+  app.get('/healthz', describeRoute(DOCS.health), (c) => {
     try {
       s.store.sqlite.prepare('SELECT 1').get();
     } catch {
@@ -42,7 +56,7 @@ export function opsRoutes(s: Services, health: StoreHealth) {
     if (problem) return c.json({ status: 'unavailable', reason: problem }, 503, { 'retry-after': '5' });
     return c.json({ status: 'ok', head: s.log.head().seq });
   });
-  app.get('/metrics', async (c) => {
+  app.get('/metrics', describeRoute(DOCS.metrics), async (c) => {
     const body = await s.metrics.render();
     return c.body(body, 200, { 'content-type': s.metrics.contentType });
   });

@@ -8,6 +8,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
+import { errorSchema } from '../../shared/schemas/responses.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
+
+/** What the route answers, for `/openapi.json`. */
+const DOCS = {
+  file: {
+    summary: 'The <activity-log> component: activity-log.js (a pointer) and v/<version>/…, br or gzip',
+    responses: {
+      200: { description: 'A JavaScript module', mediaType: 'text/javascript' },
+      304: { description: 'Not modified', mediaType: 'text/javascript' },
+      404: errorSchema,
+    },
+  },
+} satisfies Record<string, RouteDoc>;
 
 const WIDGET_DIR = fileURLToPath(new URL('../../widget', import.meta.url)); // dist/widget from dist/server/routes
 export const ENTRY = 'activity-log.js';
@@ -111,7 +125,7 @@ export function chooseEncoding(accept: string | undefined, offered: readonly Enc
 export function widgetRoutes(dir = WIDGET_DIR) {
   const { assets } = loadWidget(dir);
   const app = new Hono();
-  app.get('/*', (c) => {
+  app.get('/*', describeRoute(DOCS.file), (c) => {
     const name = c.req.path.replace(/^\/widget\//, '');
     const file = assets.get(name);
     if (!file) return c.json({ error: { code: 'not_found', message: 'No such widget file.' } }, 404);
