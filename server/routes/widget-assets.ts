@@ -99,7 +99,13 @@ export function loadWidget(dir: string): WidgetFiles {
       `// Receipts <activity-log>: this build is at ./v/${version}/ (cache that URL for good).\n` +
         `export * from './v/${version}/${ENTRY}';\n`,
     );
-    assets.set(ENTRY, asset(ENTRY, { identity: pointer }, POINTER));
+    // Compressed too, as the contract has it for this path (it is small either way).
+    const bodies = {
+      identity: pointer,
+      br: brotliCompressSync(pointer),
+      gzip: gzipSync(pointer, { level: 9 }),
+    };
+    assets.set(ENTRY, asset(ENTRY, bodies, POINTER));
   }
   return { version, assets };
 }

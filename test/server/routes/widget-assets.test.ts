@@ -43,11 +43,15 @@ afterAll(async () => {
 
 describe('GET /widget/activity-log.js', () => {
   it('is a small, short-cached module that re-exports the versioned entry', async () => {
-    const res = await raw(`${server.url}/widget/activity-log.js`, { 'accept-encoding': 'br, gzip' });
+    const res = await raw(`${server.url}/widget/activity-log.js`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/javascript/);
     expect(res.body.length).toBeLessThan(300);
     expect(res.body.toString()).toContain(`export * from './v/${version}/activity-log.js';`);
+    const br = await raw(`${server.url}/widget/activity-log.js`, { 'accept-encoding': 'br, gzip' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toBe('Accept-Encoding');
+    expect(brotliDecompressSync(br.body).equals(res.body)).toBe(true);
     expect(res.headers['cache-control']).toMatch(/^public, max-age=300\b/);
     expect(res.headers['cache-control']).not.toContain('immutable');
     expect(res.headers['access-control-allow-origin']).toBe('*');
