@@ -109,7 +109,13 @@ function reply(status: number, doc: ReplyDoc, components: Record<string, Json>):
   };
 }
 
-function operation(path: string, doc: RouteDoc, components: Record<string, Json>): Json {
+/** `GET /v1/me/sessions/{id}` → `getV1MeSessionsId`: stable names for generated clients' methods. */
+export function operationId(method: string, path: string): string {
+  const words = [method, ...path.split(/[^A-Za-z0-9]+/)].filter(Boolean).map((w) => w.toLowerCase());
+  return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
+}
+
+function operation(method: string, path: string, doc: RouteDoc, components: Record<string, Json>): Json {
   const rule = PREFIXES.find((p) => path.startsWith(p.prefix))!;
   const parameters: Json[] = [];
   for (const [, name] of path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
@@ -148,6 +154,7 @@ function operation(path: string, doc: RouteDoc, components: Record<string, Json>
     responses[String(status)] ??= reply(status, errorSchema, components);
   }
   return {
+    operationId: operationId(method, path),
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
     tags: doc.tags ?? [rule.tag],
@@ -176,7 +183,7 @@ export function buildOpenApi(routes: readonly RouterRoute[]): Json {
     const path = openApiPath(route.path);
     const method = route.method.toLowerCase();
     paths[path] ??= {};
-    paths[path]![method] ??= operation(path, doc, components);
+    paths[path]![method] ??= operation(method, path, doc, components);
   }
   toSchema(errorSchema, 'output', components);
   return {

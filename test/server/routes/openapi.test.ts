@@ -56,6 +56,7 @@ expectTypeOf<Agrees<HostSessionStatus, typeof hostSessionStatusSchema>>().toEqua
 expectTypeOf<Agrees<IngestResult, typeof ingestResultSchema>>().toEqualTypeOf<true>();
 
 interface Operation {
+  operationId?: string;
   summary?: string;
   security?: unknown[];
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -141,6 +142,9 @@ describe('GET /openapi.json', () => {
     ]);
     expect(doc.paths['/v1/admin/webhooks']!.get!.security).toEqual([{ adminKey: [] }]);
     expect(doc.paths['/v1/events']!.post!.security).toEqual([{ ingestKey: [] }]);
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/v1/me/sessions/{id}']!.delete!.operationId).toBe('deleteV1MeSessionsId');
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         for (const [status, r] of Object.entries(op.responses)) {
