@@ -4,7 +4,8 @@
 // modes:
 //   batch   POST /v1/events with `batch`-event bodies, events [0, n) of the spec, `connections` at a time
 //   single  POST /v1/events with one event per request for `duration` seconds (events numbered from `from`)
-//   get     GET `path` with one of `tokens` per request (round robin) for `duration` seconds
+//   get     GET `path` with one of `tokens` per request (round robin) for `duration` seconds; with `paths`,
+//           request k goes to paths[k] with tokens[k] (each token's own resource)
 import autocannon from 'autocannon';
 import { batchBody, makeEvent, makeSpec } from './data.js';
 import { cpuSeconds, memory, round, systemCpu } from './lib.js';
@@ -79,8 +80,9 @@ async function run(o) {
       requests: [
         {
           setupRequest(req) {
-            req.path = o.path;
-            req.headers = { authorization: `Bearer ${o.tokens[k++ % o.tokens.length]}` };
+            const i = k++ % o.tokens.length;
+            req.path = o.paths ? o.paths[i] : o.path;
+            req.headers = { authorization: `Bearer ${o.tokens[i]}` };
             return req;
           },
         },

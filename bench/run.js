@@ -9,8 +9,9 @@ import { auditBench } from './audit.js';
 import { ingestBench } from './ingest.js';
 import { BENCH, log, QUICK } from './lib.js';
 import { summary } from './summary.js';
+import { tlogBench } from './tlog.js';
 
-const PARTS = { ingest: ingestBench, activity: activityBench, audit: auditBench };
+const PARTS = { ingest: ingestBench, activity: activityBench, audit: auditBench, tlog: tlogBench };
 
 async function main() {
   const wanted = process.argv.slice(2);

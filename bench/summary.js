@@ -9,7 +9,7 @@ const count = (x) =>
 
 export function summary(results) {
   const lines = [];
-  const any = results.ingest ?? results.activity ?? results.audit;
+  const any = results.ingest ?? results.activity ?? results.audit ?? results.tlog;
   if (!any) return 'No results yet.\n';
   const m = any.machine;
   lines.push(
@@ -64,6 +64,23 @@ export function summary(results) {
       '|---|--:|:--|',
       `| \`receipts verify\` over ${count(verify.events)} events | ${n(verify.events_per_s)} events/s (${f(verify.seconds, 1)} s) | |`,
       `| erasure of a user with ${count(erasure.user_events)} events (beside ${count(erasure.other_events)} of others) | ${f(erasure.seconds * 1000, 0)} ms | < 1 s ${mark(erasure.met)} |`,
+      '',
+    );
+  }
+  const tlog = results.tlog;
+  if (tlog) {
+    const { writer, proofs, verify_checkpoint: vc } = tlog.results;
+    lines.push(
+      `**Transparency log** (${tlog.date.slice(0, 10)}; \`bench/results/tlog.json\`)`,
+      '',
+      '| run | result | aim |',
+      '|---|--:|:--|',
+      `| audit writer, ${count(writer.events)} events in 1000-event transactions, with the Merkle tree | ${n(writer.events_per_s.with_tree_mean)} events/s | |`,
+      `| the same without the tree's node inserts | ${n(writer.events_per_s.without_tree_mean)} events/s | |`,
+      `| what the tree costs the writer | ${f(writer.tree_cost_share * 100, 1)}% (${f(writer.us_per_event_for_tree, 1)} µs/event) | |`,
+      `| \`GET /v1/me/activity/:id/proof\`, 32 connections | ${n(proofs.proof_req_per_s)} req/s (p50 ${f(proofs.proof_p50_ms, 1)} ms) | |`,
+      `| \`GET /v1/me/activity?limit=50\`, same server and users | ${n(proofs.activity_req_per_s)} req/s (p50 ${f(proofs.activity_p50_ms, 1)} ms) | proof/activity ${f(proofs.proof_over_activity)} |`,
+      `| \`receipts verify --checkpoint\` at ${count(vc.events)} events (from ${n(vc.early.from)} / from ${n(vc.recent.from)}) | ${f(vc.early.check_ms, 1)} / ${f(vc.recent.check_ms, 1)} ms (CLI ${n(vc.early.cli_wall_ms)} ms) | < 50 ms ${mark(vc.met)} |`,
       '',
     );
   }

@@ -1,6 +1,7 @@
 // Shapes of what the HTTP API returns. Plain types, so the widget imports them with `import type`
 // and pulls no validation code into the browser bundle.
 import type { EventType, Level, Outcome } from './catalog.js';
+import type { ChainedEvent } from './tlog/event-hash.js';
 
 export type DeviceType =
   | 'desktop'
@@ -108,6 +109,22 @@ export interface IngestResult {
   duplicates: number;
   ids: string[];
   duplicate_ids: string[];
+}
+
+/**
+ * `GET /v1/me/activity/:id/proof` (and the support and admin equivalents): where one event sits in the
+ * transparency log. Leaf `leaf_index` (= `seq - 1`) of the tree of `tree_size` leaves holds the 32 raw bytes
+ * of `event.hash`; `proof` is its RFC 9162 inclusion proof (base64 hashes) to the root of `checkpoint`, a
+ * C2SP signed note whose tree size is `tree_size`.
+ */
+export interface ActivityProof {
+  seq: number;
+  leaf_index: number;
+  tree_size: number;
+  /** The events row as chained (`ts` in epoch ms, `metadata` as its stored JSON text). */
+  event: ChainedEvent;
+  proof: string[];
+  checkpoint: string;
 }
 
 /** Messages on `GET /v1/me/stream` (server-sent events, `event:` names). */

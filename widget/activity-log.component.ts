@@ -27,6 +27,7 @@ import { Loader } from './internal/loader.js';
 import { canReport, type FilterKind, SESSION_TYPES } from './internal/paging.js';
 import { sessionsView } from './internal/sessions-view.js';
 import { reasonForm, supportBar } from './internal/support.js';
+import type { LogVerification } from './internal/verification-view.js';
 import type { ActivityLogEventDetails } from './types.js';
 
 export type View = 'activity' | 'sessions' | 'devices' | 'privacy';
@@ -58,10 +59,13 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @attr view - The view shown: `activity` (default), `sessions`, `devices` or `privacy`.
  * @attr mode - `user` (default) for the user's own account, `support` for an agent looking at `user-id`.
  * @attr user-id - In support mode, the host user id to look at.
+ * @attr log-key - The log's verifier key (C2SP vkey, from `GET /v1/log/key`). When set, the browser checks
+ *   that every event shown is in the tamper-evident log, against a checkpoint signed by this key, and says so.
  *
  * @event session-revoked - A session was signed out: `detail` is `{ id }` for one, `{ others: n }` for all others.
  * @event erasure-requested - The user requested erasure; `detail` is the request (`ErasureView`).
- * @event activity-error - A request failed; `detail` is `{ code, message, requestId? }`.
+ * @event activity-error - A request failed; `detail` is `{ code, message, requestId? }`. With `log-key`, shown
+ *   events that do not match the signed log give `code: "log_verification_failed"` and their `eventIds`.
  *
  * @csspart base - The wrapper around everything.
  * @csspart banner - The security alerts banner.
@@ -83,6 +87,10 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @csspart report-button - "This wasn't me" on a sign-in.
  * @csspart report-result - What happened after a report, and what to do next.
  * @csspart load-more - The "Load more" button.
+ * @csspart verification - With `log-key`: the line above the activity saying whether the log check passed.
+ * @csspart verification-failed - The same line when some entries do not match the signed log.
+ * @csspart verified-mark - The mark on an activity item checked against the log.
+ * @csspart unverified-mark - The mark on an activity item that does not match the log.
  * @csspart session-row - One active session.
  * @csspart revoke-button - "Sign out" on a session.
  * @csspart revoke-others-button - "Sign out all other sessions".
@@ -112,6 +120,7 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @cssproperty --receipts-color-on-danger - Text on the danger colour.
  * @cssproperty --receipts-color-danger-surface - Background of failed items and errors.
  * @cssproperty --receipts-color-warning-surface - Background of the alerts banner and support bar.
+ * @cssproperty --receipts-color-verified - The mark of entries checked against the log.
  * @cssproperty --receipts-radius - Corner radius. Default: `8px`.
  */
 export class ActivityLog extends LitElement {
@@ -124,6 +133,7 @@ export class ActivityLog extends LitElement {
     view: {},
     mode: {},
     userId: { attribute: 'user-id' },
+    logKey: { attribute: 'log-key' },
     tokenProvider: { attribute: false },
     i18n: { state: true },
     now: { state: true },
@@ -139,6 +149,7 @@ export class ActivityLog extends LitElement {
     acking: { state: true },
     privacy: { state: true },
     privacyStatus: { state: true },
+    verification: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -149,6 +160,8 @@ export class ActivityLog extends LitElement {
   declare view: View;
   declare mode: Mode;
   declare userId: string;
+  /** The log's verifier key; when set, the events shown are checked against the log in the browser. */
+  declare logKey: string;
   /** Called for a fresh token on a 401 (and first, when there is no token); the request is retried once. */
   declare tokenProvider: (() => Promise<string>) | undefined;
 
@@ -167,6 +180,8 @@ export class ActivityLog extends LitElement {
   /** The Privacy view's code, loaded the first time it is shown. */
   declare private privacy: PrivacyModule | undefined;
   declare private privacyStatus: 'idle' | 'loading' | 'error';
+  /** The log check's code, loaded when `log-key` is set. */
+  declare private verification: LogVerification | undefined;
 
   readonly #client = new ApiClient();
   readonly #feed = new ActivityFeed(
@@ -200,6 +215,7 @@ export class ActivityLog extends LitElement {
     this.view = 'activity';
     this.mode = 'user';
     this.userId = '';
+    this.logKey = '';
     this.tokenProvider = undefined;
     this.i18n = new I18n();
     this.now = Date.now();
@@ -256,6 +272,7 @@ export class ActivityLog extends LitElement {
       ? { key: row.dataset.key ?? '', part: active?.getAttribute('part') ?? '' }
       : undefined;
     if (changed.has('locale')) void this.#loadLocale();
+    if (changed.has('logKey')) this.#loadVerification();
     // A different person (or a different agent's view of them) needs a new ticket.
     if (changed.has('userId') || changed.has('mode')) this.ticket = '';
     const prefix = routePrefix(this.#support ? 'support' : 'user', this.userId);
@@ -416,6 +433,7 @@ export class ActivityLog extends LitElement {
           feed: this.#feed,
           reports: this.reports,
           support: this.#support,
+          verification: this.verification,
           onFilter: (kind) => this.#handleFilter(kind),
           onMore: () => void this.#handleMore(),
           onRetry,
@@ -465,8 +483,27 @@ export class ActivityLog extends LitElement {
     );
   }
 
+  /** Replaces the log check when the key changes; without a key, none is loaded. */
+  #loadVerification(): void {
+    this.verification?.stop();
+    this.verification = undefined;
+    const key = this.logKey;
+    if (!key) return;
+    void import('./internal/verification-view.js').then((module) => {
+      if (key !== this.logKey) return;
+      this.verification = module.startVerification(this, {
+        key,
+        server: () => this.api,
+        items: () => this.#feed.items,
+        fetchProof: (id, signal) => this.#client.json(`activity/${enc(id)}/proof`, { signal }),
+        onError: (detail) => this.#emit('activity-error', detail),
+      });
+    });
+  }
+
   #resetData(): void {
     this.#live.stop();
+    this.verification?.reset();
     this.#feed.reset();
     for (const loader of [this.#sessions, this.#devices, this.#alerts, this.#erasure]) loader.reset();
     this.reports = new Map();

@@ -14,6 +14,8 @@ export interface ActivityErrorDetail {
   code: FailureCode;
   message: string;
   requestId?: string;
+  /** `log_verification_failed`: the ids of the shown events that do not match the signed log. */
+  eventIds?: string[];
 }
 
 /** Event name → detail. */

@@ -68,20 +68,21 @@ async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
   const total = (sqlite.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
   const treeSize = checkTree(sqlite);
   const chain = checkChain(sqlite, total, options.onProgress);
-  if (chain.head.seq !== treeSize && (chain.count > 0 || treeSize > 0)) {
-    if (chain.count > 0 && treeSize > chain.head.seq)
-      throw new Broken(
-        'events',
-        chain.head.seq + 1,
-        `the tree has ${treeSize} leaves but the chain ends at seq ${chain.head.seq}: rows were removed from its tail`,
-      );
-    if (chain.count > 0)
-      throw new Broken(
-        'merkle_nodes',
-        treeSize + 1,
-        `the tree ends at ${treeSize} leaves but the chain goes on to seq ${chain.head.seq}`,
-      );
-  }
+  // A retention run always leaves its own event behind, so a tree over no rows means rows were deleted.
+  if (chain.count === 0 && treeSize > 0)
+    throw new Broken('events', null, `the tree has ${treeSize} leaves but no events remain`);
+  if (chain.count > 0 && treeSize > chain.head.seq)
+    throw new Broken(
+      'events',
+      chain.head.seq + 1,
+      `the tree has ${treeSize} leaves but the chain ends at seq ${chain.head.seq}: rows were removed from its tail`,
+    );
+  if (chain.count > 0 && treeSize < chain.head.seq)
+    throw new Broken(
+      'merkle_nodes',
+      treeSize + 1,
+      `the tree ends at ${treeSize} leaves but the chain goes on to seq ${chain.head.seq}`,
+    );
   const personal = checkPersonal(sqlite);
   const signed = await checkCheckpoints(sqlite, treeSize, options);
   if (treeSize > 0 && signed.sizes.length === 0)

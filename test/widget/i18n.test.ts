@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../widget/i18n/en.js';
 import enPrivacy from '../../widget/i18n/en-privacy.js';
+import { verificationMessages } from '../../widget/i18n/verification.js';
 import { fill, I18n, interpolate, LANGS, loadMessages, resolveLocale } from '../../widget/internal/i18n.js';
 
 // The whole English catalog: the entry's messages and the Privacy view's, which load with its code.
@@ -79,5 +80,17 @@ describe('I18n', () => {
     expect(i18n.has('ev_login_success')).toBe(true);
     expect(i18n.has('ev_made_up')).toBe(false);
     expect(i18n.has('toString')).toBe(false);
+  });
+});
+
+describe('the log check catalog', () => {
+  it.each(LANGS.filter((l) => l !== 'en'))('should give %s every English key and placeholder', (lang) => {
+    const english = verificationMessages.en;
+    const messages = verificationMessages[lang];
+    expect(Object.keys(messages).sort()).toEqual(Object.keys(english).sort());
+    for (const [key, text] of Object.entries(english)) {
+      expect([key, placeholders(messages[key as keyof typeof english])]).toEqual([key, placeholders(text)]);
+      expect([key, messages[key as keyof typeof english]]).not.toEqual([key, text]);
+    }
   });
 });

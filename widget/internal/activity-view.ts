@@ -9,6 +9,7 @@ import { groupByDay } from './format.js';
 import type { I18n } from './i18n.js';
 import { deviceIcon, warningIcon } from './icons.js';
 import { canReport, FILTER_KINDS, type FilterKind } from './paging.js';
+import type { LogVerification } from './verification-view.js';
 
 export type ReportState = 'pending' | ReportResult | ApiError;
 
@@ -19,6 +20,8 @@ export interface ActivityViewProps {
   reports: ReadonlyMap<string, ReportState>;
   /** Support agents see the history but do not speak for the user. */
   support: boolean;
+  /** With `log-key`: the log check, loaded on demand. */
+  verification: LogVerification | undefined;
   onFilter(kind: FilterKind): void;
   onMore(): void;
   onRetry(): void;
@@ -56,6 +59,7 @@ function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
         ${describe(it, i18n)}
         ${failed ? html`<span part="badge" class="badge bad">${i18n.t('failed')}</span>` : nothing}
         ${it.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
+        ${p.verification?.mark(it.id, i18n)}
       </p>
       <p class="meta">
         ${it.device ? html`<span>${deviceLabel(it.device, i18n)}</span>` : nothing}
@@ -119,5 +123,5 @@ export function activityView(p: ActivityViewProps): TemplateResult {
         </button>`,
       )}
     </div>
-    ${list(p)}`;
+    ${p.verification?.summary(p)} ${list(p)}`;
 }

@@ -3,7 +3,7 @@
 import type { ErrorBody, ErrorCode } from '../../shared/errors.js';
 
 /** What went wrong: a code from the server's table, or one of the client's own. */
-export type FailureCode = ErrorCode | 'network' | 'no_token' | 'http';
+export type FailureCode = ErrorCode | 'network' | 'no_token' | 'http' | 'log_verification_failed';
 
 export class ApiError extends Error {
   readonly code: FailureCode;
@@ -121,22 +121,12 @@ export class ApiClient {
       });
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw error;
-      throw await this.explain(error);
+      // A failed cross-origin fetch may be CORS refusing this page: a lazy helper finds out and says so.
+      throw await import('./cors.js').then(
+        (m) => m.explain(error, this.base, this.fetchFn),
+        () => toApiError(error),
+      );
     }
-  }
-
-  /** A fetch TypeError on a cross-origin `api` may be CORS refusing this page: a lazy helper finds out. */
-  private async explain(error: unknown): Promise<ApiError> {
-    if (error instanceof TypeError && this.base) {
-      try {
-        const { corsHint } = await import('./cors-hint.js');
-        const hint = await corsHint(this.base, this.fetchFn);
-        if (hint) return new ApiError('network', hint);
-      } catch {
-        // The helper could not load (the server is down): the plain network error says enough.
-      }
-    }
-    return toApiError(error);
   }
 
   private refresh(): Promise<string> {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import type { z } from 'zod';
 import type {
   ActivityItem,
+  ActivityProof,
   AlertView,
   DeviceView,
   ErasureView,
@@ -18,6 +19,7 @@ import type {
   alertViewSchema,
   deviceViewSchema,
   erasureViewSchema,
+  eventProofSchema,
   hostSessionStatusSchema,
   ingestResultSchema,
   reportResultSchema,
@@ -54,6 +56,7 @@ expectTypeOf<Agrees<RevokeResult, typeof revokeResultSchema>>().toEqualTypeOf<tr
 expectTypeOf<Agrees<ReportResult, typeof reportResultSchema>>().toEqualTypeOf<true>();
 expectTypeOf<Agrees<HostSessionStatus, typeof hostSessionStatusSchema>>().toEqualTypeOf<true>();
 expectTypeOf<Agrees<IngestResult, typeof ingestResultSchema>>().toEqualTypeOf<true>();
+expectTypeOf<Agrees<ActivityProof, typeof eventProofSchema>>().toEqualTypeOf<true>();
 
 interface Operation {
   operationId?: string;
