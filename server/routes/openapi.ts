@@ -85,7 +85,7 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<
 
 function reply(status: number, doc: ReplyDoc, components: Record<string, Json>): Json {
   if (isZod(doc)) {
-    const description = doc.description ?? (status < 300 ? 'Success' : (ERROR_TEXT[status] ?? 'Error'));
+    const description = status >= 400 ? (ERROR_TEXT[status] ?? 'Error') : (doc.description ?? 'Success');
     return { description, content: { 'application/json': { schema: toSchema(doc, 'output', components) } } };
   }
   const mediaType = doc.mediaType ?? 'application/json';
