@@ -20,6 +20,7 @@ import {
 import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
@@ -29,7 +30,6 @@ import { ActivityView } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
-import { keepTypedApart } from './typed-text.js';
 
 /** What each route takes and answers, for `/openapi.json` (routes/openapi.ts adds credentials and errors). */
 const DOCS = {
