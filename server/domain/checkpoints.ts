@@ -1,7 +1,6 @@
 // Signing the tree head: at start-up, shutdown, each retention run, each export, on a schedule, and when the
 // public checkpoint route finds the tree has grown. Each signed note is stored, written to the server log
 // and sent as a webhook, so copies live outside the server.
-
 import type { EventRow } from '../audit/chain.js';
 import {
   identityOf,

@@ -4,6 +4,7 @@ import { healthSchema } from '../../shared/schemas/responses.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import type { StoreHealth } from '../http/store-health.js';
 import type { Services } from '../services.js';
+import { renderStreamMetrics } from '../streams/index.js';
 import { DeliveryLog } from '../webhooks/delivery-log.js';
 
 /** What each route answers, for `/openapi.json`. */
@@ -57,7 +58,8 @@ export function opsRoutes(s: Services, health: StoreHealth) {
     return c.json({ status: 'ok', head: s.log.head().seq });
   });
   app.get('/metrics', describeRoute(DOCS.metrics), async (c) => {
-    const body = await s.metrics.render();
+    // The streams' series are rendered by their own module, after the registry's.
+    const body = (await s.metrics.render()) + renderStreamMetrics();
     return c.body(body, 200, { 'content-type': s.metrics.contentType });
   });
   return app;
