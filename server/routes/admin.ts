@@ -14,7 +14,7 @@ import {
 } from '../../shared/schemas/responses.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
-import { proveEvent } from '../domain/checkpoints.js';
+import { proveEventById } from '../domain/checkpoints.js';
 import { buildEvidence } from '../domain/evidence.js';
 import { BadQuery, investigate } from '../domain/investigate.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
@@ -108,10 +108,7 @@ export function adminRoutes(s: Services) {
   });
 
   app.get('/events/:id/proof', describeRoute(DOCS.proof), async (c) => {
-    const row = s.store.sqlite
-      .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
-      .get(c.req.param('id'));
-    const proof = row ? await proveEvent(s, row.seq) : null;
+    const proof = await proveEventById(s, c.req.param('id'));
     if (!proof) throw new ApiError(404, 'not_found');
     await recordAccess(s, {
       who: who(c.get('key').name),
@@ -119,6 +116,7 @@ export function adminRoutes(s: Services) {
       action: 'proof',
       query: {},
     });
+    c.header('Cache-Control', 'no-store');
     return c.json(proof);
   });
 
