@@ -1,11 +1,12 @@
 // `receipts stream-check FILE [--key VKEY]`: proves a stream a receiver stored complete and unaltered.
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { parseVkey, type Vkey } from '../../shared/tlog/index.js';
+import type { Vkey } from '../../shared/tlog/index.js';
 import { StreamChecker } from '../streams/check.js';
 import { formatOf, ReceivedError, type ReceivedFormat, recordsOnLine } from '../streams/received.js';
 import { CliError } from './open.js';
+import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts stream-check FILE [--key VKEY]
 
@@ -28,14 +29,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!file || positionals.length > 1)
     throw new CliError('give one file: receipts stream-check FILE [--key VKEY]');
   let key: Vkey | null = null;
-  if (values.key) {
-    const raw = values.key.includes('+') ? values.key : readKeyFile(values.key);
-    try {
-      key = parseVkey(raw);
-    } catch (error) {
-      throw new CliError(`--key: ${(error as Error).message}`);
-    }
-  }
+  if (values.key) key = readVkeyOption(values.key);
   if (!existsSync(file)) throw new CliError(`cannot read ${file}`);
   // Line by line: a receiver's file may be far larger than memory allows as one string.
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
@@ -69,12 +63,4 @@ export async function run(argv: string[]): Promise<number> {
 function failed(problem: string): number {
   process.stdout.write(`stream FAILED: ${problem}\n`);
   return 1;
-}
-
-function readKeyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    throw new CliError(`--key: not a verifier key, and no file ${path}`);
-  }
 }

@@ -1,9 +1,7 @@
-// `receipts verify-export DIR --key VKEY`: checks an evidence export without the store.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseVkey, type Vkey } from '../../shared/tlog/note.js';
 import { verifyExport } from '../audit/verify-export.js';
 import { CliError } from './open.js';
+import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts verify-export DIR --key VKEY
 
@@ -14,22 +12,6 @@ proof against the signed checkpoint in checkpoint.txt, the order of the
 lines, the checkpoint's signature and SHA256SUMS. Needs no access to the
 store. Exit 0 if intact; exit 1 naming the first bad line.`;
 
-function readKey(value: string): Vkey {
-  let text = value;
-  if (!value.includes('+')) {
-    try {
-      text = readFileSync(value, 'utf8');
-    } catch {
-      throw new CliError(`--key: not a verifier key, and no file ${value}`);
-    }
-  }
-  try {
-    return parseVkey(text);
-  } catch (error) {
-    throw new CliError(`--key: ${(error as Error).message}`);
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -39,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new CliError('give the export folder: receipts verify-export DIR --key VKEY');
   if (!values.key) throw new CliError('give the log verifier key: --key VKEY (GET /v1/log/key prints it)');
-  const result = await verifyExport(dir, readKey(values.key));
+  const result = await verifyExport(dir, readVkeyOption(values.key));
   if (result.ok) {
     process.stdout.write(`export intact: ${result.summary}\n`);
     return 0;

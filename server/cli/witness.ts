@@ -4,8 +4,9 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fromBase64 } from '../../shared/tlog/base64.js';
 import { verifyConsistency } from '../../shared/tlog/merkle.js';
-import { type Checkpoint, openNote, parseVkey, type Vkey } from '../../shared/tlog/note.js';
+import { type Checkpoint, openNote } from '../../shared/tlog/note.js';
 import { CliError } from './open.js';
+import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts witness --url URL --key VKEY --state FILE
 
@@ -30,22 +31,6 @@ async function fetchText(url: string): Promise<string> {
   }
   if (!res.ok) throw new WitnessFailure(`${url} answered ${res.status}`);
   return res.text();
-}
-
-function readKey(value: string): Vkey {
-  let text = value;
-  if (!value.includes('+')) {
-    try {
-      text = readFileSync(value, 'utf8');
-    } catch {
-      throw new CliError(`--key: not a verifier key, and no file ${value}`);
-    }
-  }
-  try {
-    return parseVkey(text);
-  } catch (error) {
-    throw new CliError(`--key: ${(error as Error).message}`);
-  }
 }
 
 function readState(file: string): string | null {
@@ -95,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.url || !values.key || !values.state)
     throw new CliError('give --url, --key and --state (see receipts witness --help)');
   const base = values.url.replace(/\/+$/, '');
-  const key = readKey(values.key);
+  const key = readVkeyOption(values.key);
   try {
     const note = await fetchText(`${base}/v1/log/checkpoint`);
     let next: Checkpoint;
