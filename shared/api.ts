@@ -13,11 +13,28 @@ export type DeviceType =
   | 'embedded'
   | 'bot';
 
+/** Kinds of device people name ("my iPhone", "the Windows PC"); the component translates them. */
+export type DeviceKind =
+  | 'iphone'
+  | 'ipad'
+  | 'android_phone'
+  | 'android_tablet'
+  | 'mac'
+  | 'windows_pc'
+  | 'linux_pc'
+  | 'chromebook';
+
 /** What the server made of a user agent; parsed on the server only. */
 export interface DeviceInfo {
+  /** "Safari", "Chrome", "Firefox" (no "Mobile" prefix). */
   browser: string | null;
+  /** "macOS", "iOS", "iPadOS", "Android", "Windows", "Linux", "ChromeOS", … */
   os: string | null;
   type: DeviceType | null;
+  /** Which kind of device, when it is one people name; absent on stored rows before they are shown. */
+  kind?: DeviceKind | null;
+  /** The kind in English ("iPhone", "Windows PC"): the fallback for a locale without its name. */
+  name?: string | null;
 }
 
 export interface ActivityItem {

@@ -26,7 +26,6 @@ import { LiveController } from './internal/live.js';
 import { Loader } from './internal/loader.js';
 import { canReport, type FilterKind, SESSION_TYPES } from './internal/paging.js';
 import { sessionsView } from './internal/sessions-view.js';
-import { reasonForm, supportBar } from './internal/support.js';
 import type { LogVerification } from './internal/verification-view.js';
 import type { ActivityLogEventDetails } from './types.js';
 
@@ -46,6 +45,7 @@ const TAB_KEYS: Record<string, (index: number, count: number) => number> = {
 const enc = encodeURIComponent;
 
 type PrivacyModule = typeof import('./internal/privacy-view.js');
+type SupportModule = typeof import('./internal/support.js');
 
 /**
  * Account activity for the signed-in user of a host application: recent sign-ins and security events,
@@ -150,6 +150,7 @@ export class ActivityLog extends LitElement {
     privacy: { state: true },
     privacyStatus: { state: true },
     verification: { state: true },
+    supportUi: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -180,6 +181,8 @@ export class ActivityLog extends LitElement {
   /** The Privacy view's code, loaded the first time it is shown. */
   declare private privacy: PrivacyModule | undefined;
   declare private privacyStatus: 'idle' | 'loading' | 'error';
+  /** Support mode's ticket form and bar, loaded the first time support mode is used. */
+  declare private supportUi: SupportModule | undefined;
   /** The log check's code, loaded when `log-key` is set. */
   declare private verification: LogVerification | undefined;
 
@@ -345,14 +348,21 @@ export class ActivityLog extends LitElement {
 
   #renderBody(): TemplateResult {
     const { i18n } = this;
-    if (this.#support && !this.userId) return empty(i18n.t('noUser'));
-    if (this.#support && !this.ticket) {
-      return reasonForm({ i18n, error: this.reasonError, onSubmit: (e) => this.#handleReason(e) });
+    const supportUi = this.supportUi;
+    if (this.#support && !supportUi) {
+      void import('./internal/support.js').then((module) => {
+        this.supportUi = module;
+      });
+      return skeleton(i18n);
+    }
+    if (supportUi && this.#support && !this.userId) return empty(i18n.t('noUser'));
+    if (supportUi && this.#support && !this.ticket) {
+      return supportUi.reasonForm({ i18n, error: this.reasonError, onSubmit: (e) => this.#handleReason(e) });
     }
     const current = this.#current;
     return html`${
-      this.#support
-        ? supportBar({
+      supportUi && this.#support
+        ? supportUi.supportBar({
             i18n,
             userId: this.userId,
             ticket: this.ticket,

@@ -3,6 +3,7 @@ import type { ActivityItem, DeviceInfo, DeviceType, Page } from '../../shared/ap
 import type { EventType, Level, Outcome } from '../../shared/catalog.js';
 import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.js';
 import type { ActivityQuery } from '../../shared/schemas/me.js';
+import { presentDevice } from '../derive/user-agent.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import type { Sqlite } from '../store/db.js';
 import { decodeCursor, pageOf } from './cursor.js';
@@ -38,7 +39,7 @@ export function maskPersonalValue(value: unknown): unknown {
 
 function device(row: ActivityRow): DeviceInfo | null {
   if (!row.browser && !row.os && !row.device_type) return null;
-  return { browser: row.browser, os: row.os, type: row.device_type as DeviceType | null };
+  return presentDevice({ browser: row.browser, os: row.os, type: row.device_type as DeviceType | null });
 }
 
 // Something like an IPv4 (`1.2`) or an IPv6 run (`::`, `:db8:`) somewhere in the stored JSON text.

@@ -1,6 +1,7 @@
 // Sessions and devices as their owner sees them.
 import type { DeviceInfo, DeviceType, DeviceView, SessionStatus, SessionView } from '../../shared/api.js';
 import type { SessionRow } from '../derive/sessions.js';
+import { presentDevice } from '../derive/user-agent.js';
 import type { Sqlite } from '../store/db.js';
 
 function deviceOf(r: {
@@ -9,7 +10,7 @@ function deviceOf(r: {
   device_type: string | null;
 }): DeviceInfo | null {
   if (!r.browser && !r.os && !r.device_type) return null;
-  return { browser: r.browser, os: r.os, type: r.device_type as DeviceType | null };
+  return presentDevice({ browser: r.browser, os: r.os, type: r.device_type as DeviceType | null });
 }
 
 export function toSessionView(r: SessionRow, currentRef: string | null): SessionView {
@@ -66,7 +67,7 @@ export class SessionsView {
   deviceList(subject: string): DeviceView[] {
     return this.devices.all(subject).map((d) => ({
       id: d.id,
-      device: { browser: d.browser, os: d.os, type: d.device_type as DeviceType | null },
+      device: presentDevice({ browser: d.browser, os: d.os, type: d.device_type as DeviceType | null }),
       first_seen: new Date(d.first_seen).toISOString(),
       last_seen: new Date(d.last_seen).toISOString(),
       ip: d.ip_net,

@@ -106,7 +106,7 @@ describe.each(['light', 'dark'] as const)('<activity-log> accessibility, %s', (s
     await expect.poll(() => w.locator('[part~="session-row"]').count()).toBe(4);
     await check(page, 'sessions', scheme, found);
 
-    await w.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
+    await w.getByRole('button', { name: 'Sign out Firefox on Windows PC' }).click();
     await w.getByRole('dialog').waitFor();
     await check(page, 'dialog', scheme, found);
     await page.keyboard.press('Escape');

@@ -32,7 +32,7 @@ describe('<activity-log> activity view', () => {
     await expect.poll(() => items(page).count()).toBe(2);
     const text = await shown(w.locator('[part~="panel"]'));
     expect(text).toContain('198.51.100.xxx');
-    expect(text).toContain('Firefox on Windows');
+    expect(text).toContain('Firefox on Windows PC');
     expect(text).toContain('Signed in');
     // Bob's network, device and sign-out are nowhere, and no full address leaks either.
     expect(text).not.toContain('192.0.2.');

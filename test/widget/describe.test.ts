@@ -22,6 +22,12 @@ suite('describe', () => {
     expect(describe(item('mfa_enabled'), en)).toBe('Two-step verification turned on');
   });
 
+  it('should say how the user signed in, where the host told', () => {
+    expect(describe(item('login_success', { method: 'passkey' }), en)).toBe('Signed in with a passkey');
+    expect(describe(item('login_success', { method: 'sso' }), german)).toBe('Mit Single Sign-on angemeldet');
+    expect(describe(item('login_success', { method: 'carrier_pigeon' }), en)).toBe('Signed in');
+  });
+
   it('should add the reason of a failed sign-in', () => {
     const failed = item('login_failure', { reason: 'invalid_password', attempt_count: 3 }, 'failure');
     expect(describe(failed, en)).toBe('Failed sign-in — wrong password');
@@ -93,6 +99,20 @@ suite('deviceLabel', () => {
     expect(deviceLabel({ browser: null, os: 'iOS', type: 'mobile' }, en)).toBe('iOS');
     expect(deviceLabel(null, en)).toBe('Unknown device');
     expect(deviceLabel({ browser: 'Chrome', os: 'macOS', type: 'desktop' }, german)).toBe('Chrome auf macOS');
+  });
+
+  it('should name the kind of device in the reader’s language', () => {
+    const pixel = {
+      browser: 'Chrome',
+      os: 'Android',
+      type: 'mobile',
+      kind: 'android_phone',
+      name: 'Android phone',
+    } as const;
+    expect(deviceLabel(pixel, en)).toBe('Chrome on Android phone');
+    expect(deviceLabel(pixel, german)).toBe('Chrome auf Android-Smartphone');
+    const iphone = { browser: 'Safari', os: 'iOS', type: 'mobile', kind: 'iphone', name: 'iPhone' } as const;
+    expect(deviceLabel(iphone, en)).toBe('Safari on iPhone');
   });
 });
 

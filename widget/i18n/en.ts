@@ -1,5 +1,6 @@
 // English messages, bundled with the component. Other locales load on demand and must have every key.
 import type enPrivacy from './en-privacy.js';
+import type enSupport from './en-support.js';
 
 // `{name}` marks a placeholder; keys ending in `_one`/`_other` are plural forms picked by Intl.PluralRules.
 const en = {
@@ -30,6 +31,20 @@ const en = {
   reportedRevoked: 'Thanks for telling us. That session is signed out.',
   nextStep: 'Next: change your password now, then check your other sessions.',
   newSignin: 'New sign-in: {device}',
+  dev_iphone: 'iPhone',
+  dev_ipad: 'iPad',
+  dev_android_phone: 'Android phone',
+  dev_android_tablet: 'Android tablet',
+  dev_mac: 'Mac',
+  dev_windows_pc: 'Windows PC',
+  dev_linux_pc: 'Linux PC',
+  dev_chromebook: 'Chromebook',
+  method_password: 'Signed in with a password',
+  method_passkey: 'Signed in with a passkey',
+  method_sso: 'Signed in with single sign-on',
+  method_magic_link: 'Signed in with an email link',
+  method_otp: 'Signed in with a one-time code',
+  method_oauth: 'Signed in with another account',
 
   ev_login_success: 'Signed in',
   ev_login_failure: 'Failed sign-in',
@@ -113,17 +128,6 @@ const en = {
   reviewSessions: 'No, review sessions',
   acked: 'Thanks. The alert is closed.',
 
-  supportTitle: 'Support access',
-  supportIntro: 'Every look is recorded and shown to the user with this ticket.',
-  reasonLabel: 'Ticket reference',
-  reasonHint: 'For example #142',
-  continue: 'Continue',
-  reasonInvalid: 'Enter a ticket reference of 3 to 200 characters.',
-  reasonCharset: 'Use only Latin letters, digits and simple punctuation.',
-  supportViewing: 'Viewing {user} for ticket {ticket}',
-  changeTicket: 'Change ticket',
-  noUser: 'Choose a user to look up.',
-
   err_network: 'Can’t connect. Check your connection and try again.',
   err_auth: 'Your sign-in has expired. Reload the page and try again.',
   err_forbidden: 'You don’t have access to this.',
@@ -135,6 +139,6 @@ const en = {
   err_generic: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export type MessageKey = keyof typeof en | keyof typeof enPrivacy;
+export type MessageKey = keyof typeof en | keyof typeof enPrivacy | keyof typeof enSupport;
 export type Messages = Record<MessageKey, string>;
 export default en;

@@ -32,10 +32,11 @@ export function humanize(identifier: string, locale = 'en'): string {
   return words.charAt(0).toLocaleUpperCase(locale) + words.slice(1);
 }
 
-/** "Firefox on Windows", "Safari", or "Unknown device". */
+/** "Safari on iPhone", "Firefox on Windows PC", "Chrome on Linux", "Safari", or "Unknown device". */
 export function deviceLabel(device: DeviceInfo | null | undefined, i18n: I18n): string {
   const browser = device?.browser;
-  const os = device?.os;
+  const key = `dev_${device?.kind}`;
+  const os = i18n.has(key) ? i18n.t(key) : device?.name || device?.os;
   if (browser && os) return i18n.t('deviceOn', { browser, os });
   return browser || os || i18n.t('unknownDevice');
 }
@@ -79,6 +80,9 @@ export function describe(
   else if (SECURITY_BLOCKED.has(type)) what = i18n.t('ev_security');
   // Custom `x_…` types and the service's own (rarely a user's business) read well enough from their names.
   else what = humanize(type.replace(/^x_/, ''), i18n.tag);
+  // "Signed in with a passkey": the method, where the host said which.
+  const methodKey = `method_${text(meta.method, 40).split('+')[0]}`;
+  if (type === 'login_success' && i18n.has(methodKey)) what = i18n.t(methodKey);
   const reason = text(meta.reason, 60);
   if (reason && (item.outcome === 'failure' || type === 'login_failure')) {
     const reasonKey = `reason_${reason}`;
