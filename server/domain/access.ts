@@ -1,7 +1,7 @@
 // The chain of custody: every look at someone's records by staff is itself an audit event.
 import { ownEvent } from '../ingest/pipeline.js';
-import { keepTypedApart } from '../routes/typed-text.js';
 import type { Services } from '../services.js';
+import { keepTypedApart } from './typed-text.js';
 
 export interface Access {
   /** Who looked: `admin:<key name>`, `operator:cli`. */

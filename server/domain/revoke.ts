@@ -1,7 +1,6 @@
 // Revocation: the session ends, `session_revoked` records who did it, and the host hears of it by webhook.
 import type { SessionRow } from '../derive/sessions.js';
 import { ownEvent } from '../ingest/pipeline.js';
-import { keepTypedApart } from '../routes/typed-text.js';
 import type { Services } from '../services.js';
 
 export interface RevokeRequest {
@@ -28,22 +27,19 @@ export function revokeInTransaction(s: Services, req: RevokeRequest): number {
     if (!s.sessions.revoke(session.id, req.by, now)) continue;
     n++;
     s.pipeline.apply(
-      keepTypedApart(
-        ownEvent(
-          s.pipeline,
-          {
-            event_type: 'session_revoked',
-            user_id: req.userId,
-            outcome: 'success',
-            metadata: {
-              session: session.id,
-              revoked_by: req.by,
-              ...(req.reason ? { reason: req.reason } : {}),
-            },
+      ownEvent(
+        s.pipeline,
+        {
+          event_type: 'session_revoked',
+          user_id: req.userId,
+          outcome: 'success',
+          metadata: {
+            session: session.id,
+            revoked_by: req.by,
+            ...(req.reason ? { reason: req.reason } : {}),
           },
-          session.ref,
-        ),
-        'reason',
+        },
+        session.ref,
       ),
     );
     s.outbox.enqueue(

@@ -7,6 +7,7 @@ import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../
 import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { ownEvent } from '../ingest/pipeline.js';
@@ -15,7 +16,6 @@ import { ActivityView } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
-import { keepTypedApart } from './typed-text.js';
 
 /** Whose account a request is about, and who is acting. */
 export interface Account {

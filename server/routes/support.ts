@@ -4,11 +4,11 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { isWellFormed } from '../../shared/schemas/event.js';
 import { supportReasonSchema } from '../../shared/schemas/me.js';
+import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
 import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
 import { type Account, accountRoutes } from './account.js';
-import { keepTypedApart } from './typed-text.js';
 
 /** What the agent did, in words the user's activity can show ("viewed sessions"). */
 export function supportAction(method: string, path: string): string {
@@ -53,8 +53,9 @@ function supportAccess(s: Services): MiddlewareHandler {
         ...(known ? {} : { looked_up: userId }),
       },
     });
-    // The ticket reference is text an agent typed: personal data, erased with the user.
-    keepTypedApart(keepTypedApart(prepared, 'reason'), 'looked_up');
+    // The ticket reference stays in the chain: it is the evidence of why staff looked, and must outlive an
+    // erasure like the access itself. The id of an unknown user is kept apart.
+    keepTypedApart(prepared, 'looked_up');
     await s.pipeline.transact(() => s.pipeline.apply(prepared));
     c.set('reason', reason.data);
     await next();

@@ -15,8 +15,10 @@ const TEXT_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 // what the chain hashed would not be what the store keeps: it is refused, never repaired.
 const LONE_SURROGATE = /\p{Cs}/u;
 export const NOT_UNICODE = 'not well-formed Unicode (a lone surrogate)';
-// Keys that JSON.parse keeps as data but plain-object code turns into prototype changes (a silently lost
-// key); refused wherever they appear in metadata.
+// JSON.parse keeps `"__proto__"` as an ordinary own key and canonicalize would hash it, but zod's record
+// and every step that copies metadata by assignment (`out[key] = value`) turn it into a prototype change:
+// the key would vanish between hashing and storing. `constructor` and `prototype` are found by `key in obj`
+// on any plain object. All three are refused wherever they appear in metadata, with a 400 naming them.
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** True when a string has no lone surrogate (it survives UTF-8 unchanged). */
@@ -113,7 +115,9 @@ export const metadataSchema = z
     for (const p of metadataProblems(value))
       ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   })
-  .pipe(z.record(z.string(), z.unknown()));
+  .pipe(z.record(z.string(), z.unknown()))
+  // What the API document shows: the check above runs on `unknown`, but what it accepts is a JSON object.
+  .meta({ type: 'object', additionalProperties: {} });
 
 export const eventSchema = z.strictObject({
   id: field(128)

@@ -1,4 +1,4 @@
-// Text a person typed (a "this wasn't me" note, a support ticket reference) may hold anything about
+// Text a person typed (a "this wasn't me" note, the user id an agent looked up) may hold anything about
 // someone — a phone number, a name. It is personal data: kept beside the chain in the event's personal
 // values, so the chained metadata holds only a placeholder and erasure removes the words.
 import { PERSONAL } from '../ingest/personal.js';
