@@ -3,6 +3,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { GeoSource } from './geo/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
@@ -39,6 +40,8 @@ export interface Config {
   };
   rules: RulesConfig;
   bodyLimitBytes: number;
+  /** RECEIPTS_GEOIP_DB: where sign-in locations come from (the bundled DB-IP Lite, an operator's file, off). */
+  geoip: GeoSource;
 }
 
 /** Alert rules: each on by default, thresholds adjustable through RECEIPTS_RULES_CONFIG (JSON). */
@@ -173,6 +176,17 @@ function parseSigningKey(raw: string): KeyObject {
   }
 }
 
+/** `off`, a path to a MaxMind-format `.mmdb` (which must exist), or unset for the bundled database. */
+function geoipSource(value: string | undefined): GeoSource {
+  if (!value) return { kind: 'bundled' };
+  if (value === 'off') return { kind: 'off' };
+  const path = resolve(value);
+  if (!existsSync(path)) {
+    throw new ConfigError(`RECEIPTS_GEOIP_DB: no such file: ${path}`, 'RECEIPTS_GEOIP_DB');
+  }
+  return { kind: 'file', path };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const dbPath = env.RECEIPTS_DB || './data/receipts.db';
@@ -276,6 +290,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    geoip: geoipSource(env.RECEIPTS_GEOIP_DB),
   };
 }
 

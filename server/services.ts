@@ -4,6 +4,7 @@ import { Bus } from './bus.js';
 import type { Config } from './config.js';
 import { DeviceTracker } from './derive/devices.js';
 import { SessionTracker } from './derive/sessions.js';
+import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -53,6 +54,7 @@ export function createServices(
     bus,
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,
+    geo: new GeoLocator(config.geoip),
   });
   const outbox = new Outbox(store.sqlite, config.webhook !== null);
   const windows = new Windows(store.sqlite);

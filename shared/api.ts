@@ -37,6 +37,16 @@ export interface DeviceInfo {
   name?: string | null;
 }
 
+/** Roughly where a sign-in came from, looked up from its address at ingest; never coordinates. */
+export interface Place {
+  /** ISO 3166-1 alpha-2, e.g. `DE`. */
+  country: string;
+  /** The country in English ("Germany"); the component names it in its own language. */
+  country_name: string;
+  region?: string;
+  city?: string;
+}
+
 export interface ActivityItem {
   id: string;
   timestamp: string;
@@ -46,6 +56,7 @@ export interface ActivityItem {
   device: DeviceInfo | null;
   /** Masked: `203.0.113.xxx` or `2001:db8:85a3::/48`. */
   ip: string | null;
+  location: Place | null;
   /** True when the event belongs to the session of the token that asked. */
   current: boolean;
   /** Public id of the session the event belongs to, if any. */
@@ -69,6 +80,7 @@ export interface SessionView {
   last_seen_at: string;
   device: DeviceInfo | null;
   ip: string | null;
+  location: Place | null;
   current: boolean;
 }
 
@@ -78,6 +90,7 @@ export interface DeviceView {
   first_seen: string;
   last_seen: string;
   ip: string | null;
+  location: Place | null;
   sessions: number;
 }
 

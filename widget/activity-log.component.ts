@@ -83,6 +83,8 @@ type SupportModule = typeof import('./internal/support.js');
  * @csspart activity-item - One activity item; failures also have `activity-item-failure`.
  * @csspart activity-item-failure - A failed sign-in or other failure.
  * @csspart badge - "This device" and "Failed" badges.
+ * @csspart location - Where a sign-in, session or device was ("Berlin, Germany"); the masked network follows.
+ * @csspart credits - The Privacy view's credit line for the IP geolocation data.
  * @csspart time - A relative time (the exact time shows on hover and focus).
  * @csspart report-button - "This wasn't me" on a sign-in.
  * @csspart report-result - What happened after a report, and what to do next.

@@ -174,6 +174,9 @@ export const styles = css`
     flex-wrap: wrap;
     column-gap: 0.75rem;
   }
+  a {
+    color: var(--_accent);
+  }
   .badge {
     margin-inline-start: 0.25rem;
     padding: 0 0.5rem;

@@ -128,7 +128,7 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
     );
   }
   db.prepare(
-    'UPDATE sessions SET ip_net = NULL, browser = NULL, os = NULL, device_type = NULL, device_id = NULL WHERE subject = ?',
+    'UPDATE sessions SET ip_net = NULL, location = NULL, browser = NULL, os = NULL, device_type = NULL, device_id = NULL WHERE subject = ?',
   ).run(subject);
   const personal = db.prepare('DELETE FROM personal_data WHERE subject = ?').run(subject).changes;
   db.prepare('DELETE FROM devices WHERE subject = ?').run(subject);
@@ -167,6 +167,7 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
     },
     device: null,
     ipNet: null,
+    location: null,
     redacted: [],
     hostTag: null,
   });

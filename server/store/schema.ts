@@ -42,6 +42,7 @@ export const personalData = sqliteTable(
     browser: text('browser'),
     os: text('os'),
     deviceType: text('device_type'),
+    location: text('location'), // JSON Place looked up from the IP at ingest; personal like the IP itself
     values: text('values'), // JSON: personal values lifted out of metadata, by path
   },
   (t) => [index('personal_subject').on(t.subject), index('personal_ip').on(t.ipKey)],
@@ -65,6 +66,7 @@ export const sessions = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
     ipNet: text('ip_net'),
+    location: text('location'), // JSON Place of the latest address; cleared with ip_net
     browser: text('browser'),
     os: text('os'),
     deviceType: text('device_type'),
@@ -88,6 +90,7 @@ export const devices = sqliteTable(
     firstSeen: integer('first_seen').notNull(),
     lastSeen: integer('last_seen').notNull(),
     ipNet: text('ip_net'),
+    location: text('location'), // JSON Place of the latest address
   },
   (t) => [uniqueIndex('devices_subject_fp').on(t.subject, t.fingerprint)],
 );

@@ -7,6 +7,7 @@ import { presentDevice } from '../derive/user-agent.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import type { Sqlite } from '../store/db.js';
 import { decodeCursor, pageOf } from './cursor.js';
+import { placeFrom } from './place.js';
 
 interface ActivityRow {
   seq: number;
@@ -18,6 +19,7 @@ interface ActivityRow {
   session_ref: string | null;
   metadata: string | null;
   ip_net: string | null;
+  location: string | null;
   browser: string | null;
   os: string | null;
   device_type: string | null;
@@ -77,6 +79,7 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
     outcome: row.outcome as Outcome | null,
     device: device(row),
     ip: row.ip_net,
+    location: placeFrom(row.location),
     current: currentRef !== null && row.session_ref === currentRef,
     session: row.session_id,
     metadata: metadataOf(row),
@@ -86,7 +89,7 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 export type ExportItem = ActivityItem & { user_agent: string | null };
 
 const SELECT = `SELECT e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_ref, e.metadata,
-  p.ip_net, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id
+  p.ip_net, p.location, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id
   FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
 
 export class ActivityView {

@@ -3,6 +3,7 @@ import type { DeviceInfo, DeviceType, DeviceView, SessionStatus, SessionView } f
 import type { SessionRow } from '../derive/sessions.js';
 import { presentDevice } from '../derive/user-agent.js';
 import type { Sqlite } from '../store/db.js';
+import { placeFrom } from './place.js';
 
 function deviceOf(r: {
   browser: string | null;
@@ -21,6 +22,7 @@ export function toSessionView(r: SessionRow, currentRef: string | null): Session
     last_seen_at: new Date(r.last_seen_at).toISOString(),
     device: deviceOf(r),
     ip: r.ip_net,
+    location: placeFrom(r.location),
     current: currentRef !== null && r.ref === currentRef,
   };
 }
@@ -33,6 +35,7 @@ interface DeviceRow {
   first_seen: number;
   last_seen: number;
   ip_net: string | null;
+  location: string | null;
   sessions: number;
 }
 
@@ -49,7 +52,7 @@ export class SessionsView {
       'SELECT * FROM sessions WHERE id = ? AND subject = ?',
     );
     this.devices = sqlite.prepare<[string], DeviceRow>(
-      `SELECT d.id, d.browser, d.os, d.device_type, d.first_seen, d.last_seen, d.ip_net,
+      `SELECT d.id, d.browser, d.os, d.device_type, d.first_seen, d.last_seen, d.ip_net, d.location,
          (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.id AND s.status = 'active') AS sessions
        FROM devices d WHERE d.subject = ? ORDER BY d.last_seen DESC`,
     );
@@ -71,6 +74,7 @@ export class SessionsView {
       first_seen: new Date(d.first_seen).toISOString(),
       last_seen: new Date(d.last_seen).toISOString(),
       ip: d.ip_net,
+      location: placeFrom(d.location),
       sessions: d.sessions,
     }));
   }

@@ -18,6 +18,7 @@ function item(id: string, timestamp: string, extra: Partial<ActivityItem> = {}):
     outcome: 'success',
     device: null,
     ip: null,
+    location: null,
     current: false,
     session: null,
     metadata: null,

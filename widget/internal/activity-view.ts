@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ActivityItem, ReportResult } from '../../shared/api.js';
 import { ApiError } from './api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { describe, deviceLabel, errorKey } from './describe.js';
 import type { ActivityFeed } from './feed.js';
 import { groupByDay } from './format.js';
@@ -63,7 +63,7 @@ function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
       </p>
       <p class="meta">
         ${it.device ? html`<span>${deviceLabel(it.device, i18n)}</span>` : nothing}
-        ${it.ip ? html`<span>${it.ip}</span>` : nothing} ${timeAgo(it.timestamp, p.now, i18n, true)}
+        ${where(it, i18n)} ${timeAgo(it.timestamp, p.now, i18n, true)}
       </p>
       ${reportResult(p, it.id, report)}
     </div>

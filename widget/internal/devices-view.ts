@@ -1,7 +1,7 @@
 // The Devices view: each device the account was used from, first and last seen.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DeviceView } from '../../shared/api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { deviceLabel } from './describe.js';
 import { shortDate } from './format.js';
 import { fill, type I18n } from './i18n.js';
@@ -27,7 +27,7 @@ export function devicesView(p: DevicesViewProps): TemplateResult {
         <div class="main">
           <p class="what">${deviceLabel(d.device, i18n)}</p>
           <p class="meta">
-            ${d.ip ? html`<span>${d.ip}</span>` : nothing}
+            ${where(d, i18n)}
             <span>${fill(i18n.t('lastSeen'), { time: timeAgo(d.last_seen, p.now, i18n) })}</span>
             <span>${i18n.t('firstSeen', { time: shortDate(d.first_seen, i18n.tag) })}</span>
             <span>${i18n.count('sessionCount', d.sessions)}</span>

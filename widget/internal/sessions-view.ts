@@ -1,7 +1,7 @@
 // The Sessions view: where the account is signed in, "This device" marked, sign out one or all others.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SessionView } from '../../shared/api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { deviceLabel } from './describe.js';
 import { fill, type I18n } from './i18n.js';
 import { deviceIcon } from './icons.js';
@@ -28,7 +28,7 @@ function row(p: SessionsViewProps, s: SessionView): TemplateResult {
         ${device} ${s.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
       </p>
       <p class="meta">
-        ${s.ip ? html`<span>${s.ip}</span>` : nothing}
+        ${where(s, i18n)}
         <span>${fill(i18n.t('lastActive'), { time: timeAgo(s.last_seen_at, p.now, i18n) })}</span>
         <span>${fill(i18n.t('signedIn'), { time: timeAgo(s.created_at, p.now, i18n) })}</span>
       </p>
