@@ -39,6 +39,10 @@ function supportAccess(s: Services): MiddlewareHandler {
     if (agent.for_user !== undefined && agent.for_user !== userId) throw new ApiError(404, 'not_found');
     // Looking up a user id Receipts has never seen creates nothing about it: the access is recorded with no
     // subject, the id asked for kept as a personal value (with the short retention of such events).
+    c.set('reason', reason.data);
+    // A proof shows only hashes of an entry the agent's activity view already put on the record; recording
+    // each of them would bury the customer's history under one entry per line the console checks.
+    if (c.req.method === 'GET' && /\/activity\/[^/]+\/proof$/.test(c.req.path)) return next();
     const known = s.log.subjects.lookup(userId) !== null;
     const prepared = ownEvent(s.pipeline, {
       event_type: 'support_access',
@@ -57,7 +61,6 @@ function supportAccess(s: Services): MiddlewareHandler {
     // erasure like the access itself. The id of an unknown user is kept apart.
     keepTypedApart(prepared, 'looked_up');
     await s.pipeline.transact(() => s.pipeline.apply(prepared));
-    c.set('reason', reason.data);
     await next();
   };
 }

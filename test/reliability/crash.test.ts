@@ -137,7 +137,7 @@ describe('crash safety', () => {
       const stored = check(server, load);
       const r = cli(env, ['verify']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain(`chain intact: ${stored} events verified`);
+      expect(r.stdout).toContain(`log intact: ${stored} events from seq 1`);
 
       const db = new Database(server.dbPath, { readonly: true });
       const startupsRecorded = (

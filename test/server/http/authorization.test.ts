@@ -56,6 +56,7 @@ const SUPPORT = (method: Method, path: string, valid: number, id?: IdKind): Rout
 const ROUTES: RouteRow[] = [
   ME('GET', '/activity', 200),
   ME('POST', '/activity/:id/report', 404, 'event'),
+  ME('GET', '/activity/:id/proof', 404, 'event'),
   ME('GET', '/sessions', 200),
   ME('POST', '/sessions/revoke-others', 200),
   ME('DELETE', '/sessions/:id', 404, 'session'),
@@ -69,6 +70,7 @@ const ROUTES: RouteRow[] = [
   ME('GET', '/stream', 200),
   SUPPORT('GET', '/activity', 200),
   SUPPORT('POST', '/activity/:id/report', 404, 'event'),
+  SUPPORT('GET', '/activity/:id/proof', 404, 'event'),
   SUPPORT('GET', '/sessions', 200),
   SUPPORT('POST', '/sessions/revoke-others', 200),
   SUPPORT('DELETE', '/sessions/:id', 404, 'session'),

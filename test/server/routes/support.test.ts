@@ -92,6 +92,22 @@ describe('support desk', () => {
     });
   });
 
+  it('should record the activity view once, not once more for each proof the console checks', async () => {
+    const before = supportCount();
+    const page = await (await asSupport('/activity')).json();
+    expect(supportCount()).toBe(before + 1);
+    const ids: string[] = page.items.slice(0, 3).map((i: { id: string }) => i.id);
+    expect(ids.length).toBeGreaterThan(1);
+    for (const id of ids) {
+      const res = await asSupport(`/activity/${id}/proof`);
+      expect(res.status).toBe(200);
+      expect((await res.json()).proof).toBeInstanceOf(Array);
+    }
+    expect(supportCount()).toBe(before + 1);
+    // The reason is still required: a proof is no way round the ticket.
+    expect((await asSupport(`/activity/${ids[0]}/proof`, 'GET', null)).status).toBe(400);
+  });
+
   it('should show support masked IPs only, as the user sees them', async () => {
     const body = await (await asSupport('/activity')).text();
     expect(body).toContain('198.51.100.xxx');
