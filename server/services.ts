@@ -66,6 +66,7 @@ export function createServices(
         pepper: config.pepper,
         windows,
         raiser: new AlertRaiser(store.sqlite, outbox, config.rules),
+        sessionNetwork: (ref) => sessions.find(ref)?.ip_net ?? null,
       }),
     );
   }

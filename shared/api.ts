@@ -113,6 +113,11 @@ export interface AlertView {
   severity: AlertSeverity;
   status: AlertStatus;
   created_at: string;
+  /** What the component needs to say it in any language (counts, networks, a device), by rule. */
+  params: Record<string, string | number | boolean | null>;
+  /** Public id of the session the alert is about, if any: signing it out resolves the alert. */
+  session: string | null;
+  /** English fallback, for rules the component does not know. */
   summary: string;
   event_ids: string[];
 }

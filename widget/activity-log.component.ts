@@ -13,7 +13,7 @@ import type {
 import { styles } from './activity-log.styles.js';
 import type { MessageKey } from './i18n/en.js';
 import { activityView, type ReportState } from './internal/activity-view.js';
-import { alertsBanner } from './internal/alerts-banner.js';
+import type { AlertStep } from './internal/alerts-card.js';
 import { ApiClient, ApiError, checkReason, routePrefix, toApiError } from './internal/api.js';
 import { empty, failure, skeleton } from './internal/common.js';
 import { type Confirm, type ConfirmText, confirmContent, revokeText } from './internal/confirm.js';
@@ -46,6 +46,7 @@ const enc = encodeURIComponent;
 
 type PrivacyModule = typeof import('./internal/privacy-view.js');
 type SupportModule = typeof import('./internal/support.js');
+type AlertsModule = typeof import('./internal/alerts-card.js');
 
 /**
  * Account activity for the signed-in user of a host application: recent sign-ins and security events,
@@ -59,6 +60,7 @@ type SupportModule = typeof import('./internal/support.js');
  * @attr view - The view shown: `activity` (default), `sessions`, `devices` or `privacy`.
  * @attr mode - `user` (default) for the user's own account, `support` for an agent looking at `user-id`.
  * @attr user-id - In support mode, the host user id to look at.
+ * @attr secure-account-url - The host's own change-password page, offered after "No, this wasn't me".
  * @attr log-key - The log's verifier key (C2SP vkey, from `GET /v1/log/key`). When set, the browser checks
  *   that every event shown is in the tamper-evident log, against a checkpoint signed by this key, and says so.
  *
@@ -71,6 +73,10 @@ type SupportModule = typeof import('./internal/support.js');
  * @csspart banner - The security alerts banner.
  * @csspart alert - One alert in the banner.
  * @csspart ack-button - "Yes, this was me" on an alert.
+ * @csspart not-me-button - "No, this wasn't me" on an alert: starts the guided steps.
+ * @csspart alerts-toggle - The alerts card's heading button ("Review 3 unusual sign-ins") that expands it.
+ * @csspart guide-revoke-button - "Sign it out", the first guided step after "No, this wasn't me".
+ * @csspart secure-account-link - The link to the host's change-password page (`secure-account-url`).
  * @csspart support-form - Support mode: the ticket reference form.
  * @csspart support-bar - Support mode: whose account and which ticket.
  * @csspart tabs - The tab list.
@@ -153,6 +159,10 @@ export class ActivityLog extends LitElement {
     privacyStatus: { state: true },
     verification: { state: true },
     supportUi: { state: true },
+    secureAccountUrl: { attribute: 'secure-account-url' },
+    alertsUi: { state: true },
+    alertsExpanded: { state: true },
+    alertSteps: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -165,6 +175,8 @@ export class ActivityLog extends LitElement {
   declare userId: string;
   /** The log's verifier key; when set, the events shown are checked against the log in the browser. */
   declare logKey: string;
+  /** The host's own page for changing the password, offered after "No, this wasn't me". */
+  declare secureAccountUrl: string;
   /** Called for a fresh token on a 401 (and first, when there is no token); the request is retried once. */
   declare tokenProvider: (() => Promise<string>) | undefined;
 
@@ -183,6 +195,10 @@ export class ActivityLog extends LitElement {
   /** The Privacy view's code, loaded the first time it is shown. */
   declare private privacy: PrivacyModule | undefined;
   declare private privacyStatus: 'idle' | 'loading' | 'error';
+  /** The alerts card's code, loaded when there is an alert to show. */
+  declare private alertsUi: AlertsModule | undefined;
+  declare private alertsExpanded: boolean;
+  declare private alertSteps: ReadonlyMap<string, AlertStep>;
   /** Support mode's ticket form and bar, loaded the first time support mode is used. */
   declare private supportUi: SupportModule | undefined;
   /** The log check's code, loaded when `log-key` is set. */
@@ -221,7 +237,10 @@ export class ActivityLog extends LitElement {
     this.mode = 'user';
     this.userId = '';
     this.logKey = '';
+    this.secureAccountUrl = '';
     this.tokenProvider = undefined;
+    this.alertsExpanded = false;
+    this.alertSteps = new Map();
     this.i18n = new I18n();
     this.now = Date.now();
     this.ticket = '';
@@ -374,14 +393,7 @@ export class ActivityLog extends LitElement {
             },
             onRefresh: () => this.#reload(current),
           })
-        : alertsBanner({
-            i18n,
-            now: this.now,
-            alerts: this.#alerts.value ?? [],
-            busy: this.acking,
-            onAck: (alert) => void this.#handleAck(alert),
-            onReview: () => this.#select('sessions', true),
-          })
+        : this.#renderAlerts()
     }
       <div part="tabs" class="tabs" role="tablist" aria-label=${i18n.t('tabs')} @keydown=${this.#handleTabKey}>
         ${this.#views.map(
@@ -401,6 +413,63 @@ export class ActivityLog extends LitElement {
       <div part="panel" class="panel" id="panel" role="tabpanel" aria-labelledby="tab-${current}" tabindex="0">
         ${this.#renderView(current)}
       </div>`;
+  }
+
+  #renderAlerts(): TemplateResult | typeof nothing {
+    const alerts = this.#alerts.value ?? [];
+    if (!alerts.some((a) => a.status === 'open' || this.alertSteps.has(a.id))) return nothing;
+    const ui = this.alertsUi;
+    if (!ui) {
+      void import('./internal/alerts-card.js').then((module) => {
+        this.alertsUi = module;
+      });
+      return nothing;
+    }
+    return ui.alertsCard({
+      i18n: this.i18n,
+      now: this.now,
+      alerts,
+      steps: this.alertSteps,
+      expanded: this.alertsExpanded,
+      busy: this.acking,
+      secureAccountUrl: this.secureAccountUrl,
+      onToggle: () => {
+        this.alertsExpanded = !this.alertsExpanded;
+      },
+      onAck: (alert) => void this.#handleAck(alert),
+      onNotMe: (alert) => {
+        const live = this.#sessions.value?.some((s) => s.id === alert.session) ?? Boolean(alert.session);
+        this.#setStep(alert.id, alert.session && live ? 'revoke' : 'password');
+      },
+      onRevoke: (alert) => void this.#revokeForAlert(alert),
+      onDone: (alert) => this.#setStep(alert.id, 'done'),
+    });
+  }
+
+  #setStep(id: string, step: AlertStep): void {
+    this.alertSteps = new Map(this.alertSteps).set(id, step);
+  }
+
+  /** "No, this wasn't me", step 1: that session is signed out through the usual revocation. */
+  async #revokeForAlert(alert: AlertView): Promise<void> {
+    const id = alert.session;
+    if (!id || this.alertSteps.get(alert.id) === 'revoking') return;
+    this.#setStep(alert.id, 'revoking');
+    try {
+      await this.#client.send(`sessions/${enc(id)}`, { method: 'DELETE' });
+      this.#emit('session-revoked', { id });
+    } catch (error) {
+      // Already gone is what the user wanted; anything else leaves the step to try again.
+      if (!(error instanceof ApiError && error.code === 'not_found')) {
+        this.#setStep(alert.id, 'revoke');
+        this.#fail(toApiError(error));
+        return;
+      }
+    }
+    this.#setStep(alert.id, 'password');
+    this.#refreshSessions();
+    void this.#alerts.run(true);
+    void this.#feed.refresh();
   }
 
   #renderView(view: View): TemplateResult {
@@ -519,6 +588,8 @@ export class ActivityLog extends LitElement {
     this.#feed.reset();
     for (const loader of [this.#sessions, this.#devices, this.#alerts, this.#erasure]) loader.reset();
     this.reports = new Map();
+    this.alertSteps = new Map();
+    this.alertsExpanded = false;
   }
 
   /** After new credentials, what failed is tried again. */
@@ -533,6 +604,8 @@ export class ActivityLog extends LitElement {
   #refreshSessions(): void {
     void this.#sessions.run(true);
     void this.#devices.run(true);
+    // A signed-out session settles the alerts about it.
+    void this.#alerts.run(true);
   }
 
   async #poll(): Promise<void> {
@@ -631,9 +704,8 @@ export class ActivityLog extends LitElement {
     try {
       const updated = await this.#client.json<AlertView>(`alerts/${enc(alert.id)}/ack`, { method: 'POST' });
       this.#alerts.set((this.#alerts.value ?? []).map((a) => (a.id === alert.id ? updated : a)));
-      this.#announce(this.i18n.t('acked'));
-      await this.updateComplete;
-      this.#focusIn(`#tab-${this.#current}`);
+      // Said where the user is looking (and to screen readers through its status role).
+      this.#setStep(alert.id, 'confirmed');
     } catch (error) {
       this.#fail(toApiError(error));
     } finally {

@@ -62,7 +62,8 @@ export const styles = css`
     white-space: nowrap;
   }
   button,
-  input {
+  input,
+  .button {
     font: inherit;
     color: inherit;
     min-height: 2.25rem;
@@ -94,6 +95,19 @@ export const styles = css`
     color: var(--_danger);
     background: var(--_bg);
     border-color: currentColor;
+  }
+  .button {
+    display: inline-flex;
+    align-items: center;
+    text-decoration: none;
+  }
+  .toggle {
+    display: flex;
+    gap: 0.5rem;
+    width: 100%;
+    background: none;
+    border: 0;
+    text-align: start;
   }
   .quiet {
     background: none;

@@ -184,14 +184,19 @@ export function accountRoutes(
       const a = account(c);
       await s.pipeline.transact(() =>
         s.pipeline.apply(
-          ownEvent(s.pipeline, {
-            event_type: 'data_export',
-            user_id: a.userId,
-            outcome: 'success',
-            resource_type: 'activity',
-            action: 'export',
-            metadata: { format, requested_by: a.actor },
-          }),
+          ownEvent(
+            s.pipeline,
+            {
+              event_type: 'data_export',
+              user_id: a.userId,
+              outcome: 'success',
+              resource_type: 'activity',
+              action: 'export',
+              metadata: { format, requested_by: a.actor },
+            },
+            // The export belongs to the session that asked: the rules judge that session, not another one.
+            a.currentRef,
+          ),
         ),
       );
       const subject = a.subject ?? s.log.subjects.lookup(a.userId);

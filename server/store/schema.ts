@@ -134,6 +134,8 @@ export const alerts = sqliteTable(
     summary: text('summary').notNull(),
     eventIds: text('event_ids').notNull(), // JSON array
     dedupeKey: text('dedupe_key').notNull(),
+    params: text('params'), // JSON: what the component needs to word the alert in any language
+    sessionId: text('session_id'), // the session the alert is about; revoking it resolves the alert
   },
   (t) => [
     index('alerts_subject').on(t.subject, t.status),

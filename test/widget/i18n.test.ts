@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../widget/i18n/en.js';
 import enPrivacy from '../../widget/i18n/en-privacy.js';
+import enAlerts from '../../widget/i18n/en-alerts.js';
 import enSupport from '../../widget/i18n/en-support.js';
 import { verificationMessages } from '../../widget/i18n/verification.js';
 import { fill, I18n, interpolate, LANGS, loadMessages, resolveLocale } from '../../widget/internal/i18n.js';
 
 // The whole English catalog: the entry's messages and the Privacy view's, which load with its code.
-const english = { ...en, ...enPrivacy, ...enSupport };
+const english = { ...en, ...enPrivacy, ...enSupport, ...enAlerts };
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -1,4 +1,6 @@
 // English messages, bundled with the component. Other locales load on demand and must have every key.
+
+import type enAlerts from './en-alerts.js';
 import type enPrivacy from './en-privacy.js';
 import type enSupport from './en-support.js';
 
@@ -123,10 +125,6 @@ const en = {
   emptyDevices: 'No devices yet.',
 
   alerts: 'Security alerts',
-  alertTitle: 'Was this you?',
-  ack: 'Yes, this was me',
-  reviewSessions: 'No, review sessions',
-  acked: 'Thanks. The alert is closed.',
 
   err_network: 'Can’t connect. Check your connection and try again.',
   err_auth: 'Your sign-in has expired. Reload the page and try again.',
@@ -139,6 +137,10 @@ const en = {
   err_generic: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export type MessageKey = keyof typeof en | keyof typeof enPrivacy | keyof typeof enSupport;
+export type MessageKey =
+  | keyof typeof en
+  | keyof typeof enPrivacy
+  | keyof typeof enSupport
+  | keyof typeof enAlerts;
 export type Messages = Record<MessageKey, string>;
 export default en;
