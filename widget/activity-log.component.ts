@@ -13,12 +13,11 @@ import type {
 import { styles } from './activity-log.styles.js';
 import type { MessageKey } from './i18n/en.js';
 import { activityView, type ReportState } from './internal/activity-view.js';
-import type { AlertStep } from './internal/alerts-card.js';
+import type { AlertsUi } from './internal/alerts-card.js';
 import { ApiClient, ApiError, checkReason, routePrefix, toApiError } from './internal/api.js';
 import { empty, failure, skeleton } from './internal/common.js';
 import { type Confirm, type ConfirmText, confirmContent, revokeText } from './internal/confirm.js';
 import { deviceLabel } from './internal/describe.js';
-import { devicesView } from './internal/devices-view.js';
 import type { ExportFormat } from './internal/download.js';
 import { ActivityFeed } from './internal/feed.js';
 import { I18n, loadMessages, resolveLocale } from './internal/i18n.js';
@@ -47,6 +46,7 @@ const enc = encodeURIComponent;
 type PrivacyModule = typeof import('./internal/privacy-view.js');
 type SupportModule = typeof import('./internal/support.js');
 type AlertsModule = typeof import('./internal/alerts-card.js');
+type DevicesModule = typeof import('./internal/devices-view.js');
 
 /**
  * Account activity for the signed-in user of a host application: recent sign-ins and security events,
@@ -161,8 +161,7 @@ export class ActivityLog extends LitElement {
     supportUi: { state: true },
     secureAccountUrl: { attribute: 'secure-account-url' },
     alertsUi: { state: true },
-    alertsExpanded: { state: true },
-    alertSteps: { state: true },
+    devicesUi: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -195,10 +194,10 @@ export class ActivityLog extends LitElement {
   /** The Privacy view's code, loaded the first time it is shown. */
   declare private privacy: PrivacyModule | undefined;
   declare private privacyStatus: 'idle' | 'loading' | 'error';
+  /** The Devices view's code, loaded the first time it is shown. */
+  declare private devicesUi: DevicesModule | undefined;
   /** The alerts card's code, loaded when there is an alert to show. */
-  declare private alertsUi: AlertsModule | undefined;
-  declare private alertsExpanded: boolean;
-  declare private alertSteps: ReadonlyMap<string, AlertStep>;
+  declare private alertsUi: AlertsUi | undefined;
   /** Support mode's ticket form and bar, loaded the first time support mode is used. */
   declare private supportUi: SupportModule | undefined;
   /** The log check's code, loaded when `log-key` is set. */
@@ -239,8 +238,6 @@ export class ActivityLog extends LitElement {
     this.logKey = '';
     this.secureAccountUrl = '';
     this.tokenProvider = undefined;
-    this.alertsExpanded = false;
-    this.alertSteps = new Map();
     this.i18n = new I18n();
     this.now = Date.now();
     this.ticket = '';
@@ -416,60 +413,55 @@ export class ActivityLog extends LitElement {
   }
 
   #renderAlerts(): TemplateResult | typeof nothing {
-    const alerts = this.#alerts.value ?? [];
-    if (!alerts.some((a) => a.status === 'open' || this.alertSteps.has(a.id))) return nothing;
     const ui = this.alertsUi;
-    if (!ui) {
+    if (ui) return ui.shown ? ui.render() : nothing;
+    if ((this.#alerts.value ?? []).some((a) => a.status === 'open')) {
       void import('./internal/alerts-card.js').then((module) => {
-        this.alertsUi = module;
+        this.alertsUi ??= new module.AlertsUi(this.#alertsHost());
       });
-      return nothing;
     }
-    return ui.alertsCard({
-      i18n: this.i18n,
-      now: this.now,
-      alerts,
-      steps: this.alertSteps,
-      expanded: this.alertsExpanded,
-      busy: this.acking,
-      secureAccountUrl: this.secureAccountUrl,
-      onToggle: () => {
-        this.alertsExpanded = !this.alertsExpanded;
-      },
-      onAck: (alert) => void this.#handleAck(alert),
-      onNotMe: (alert) => {
-        const live = this.#sessions.value?.some((s) => s.id === alert.session) ?? Boolean(alert.session);
-        this.#setStep(alert.id, alert.session && live ? 'revoke' : 'password');
-      },
-      onRevoke: (alert) => void this.#revokeForAlert(alert),
-      onDone: (alert) => this.#setStep(alert.id, 'done'),
-    });
+    return nothing;
   }
 
-  #setStep(id: string, step: AlertStep): void {
-    this.alertSteps = new Map(this.alertSteps).set(id, step);
+  /** The alerts card's view of the component: what it shows, and the actions it may take. */
+  #alertsHost(): ConstructorParameters<AlertsModule['AlertsUi']>[0] {
+    const host = this;
+    return {
+      get i18n() {
+        return host.i18n;
+      },
+      get now() {
+        return host.now;
+      },
+      get secureAccountUrl() {
+        return host.secureAccountUrl;
+      },
+      get busy() {
+        return host.acking;
+      },
+      alerts: () => this.#alerts.value ?? [],
+      sessionActive: (id) => this.#sessions.value?.some((s) => s.id === id) ?? true,
+      ack: (alert) => this.#handleAck(alert),
+      revoke: (id) => this.#revokeForAlert(id),
+      requestUpdate: () => this.requestUpdate(),
+    };
   }
 
   /** "No, this wasn't me", step 1: that session is signed out through the usual revocation. */
-  async #revokeForAlert(alert: AlertView): Promise<void> {
-    const id = alert.session;
-    if (!id || this.alertSteps.get(alert.id) === 'revoking') return;
-    this.#setStep(alert.id, 'revoking');
+  async #revokeForAlert(id: string): Promise<boolean> {
     try {
       await this.#client.send(`sessions/${enc(id)}`, { method: 'DELETE' });
       this.#emit('session-revoked', { id });
     } catch (error) {
       // Already gone is what the user wanted; anything else leaves the step to try again.
       if (!(error instanceof ApiError && error.code === 'not_found')) {
-        this.#setStep(alert.id, 'revoke');
         this.#fail(toApiError(error));
-        return;
+        return false;
       }
     }
-    this.#setStep(alert.id, 'password');
     this.#refreshSessions();
-    void this.#alerts.run(true);
     void this.#feed.refresh();
+    return true;
   }
 
   #renderView(view: View): TemplateResult {
@@ -487,7 +479,13 @@ export class ActivityLog extends LitElement {
           onRetry,
         });
       case 'devices':
-        return devicesView({ i18n, now, devices: this.#devices, onRetry });
+        if (!this.devicesUi) {
+          void import('./internal/devices-view.js').then((module) => {
+            this.devicesUi = module;
+          });
+          return skeleton(i18n);
+        }
+        return this.devicesUi.devicesView({ i18n, now, devices: this.#devices, onRetry });
       case 'privacy':
         if (!this.privacy) {
           return this.privacyStatus === 'error'
@@ -588,8 +586,7 @@ export class ActivityLog extends LitElement {
     this.#feed.reset();
     for (const loader of [this.#sessions, this.#devices, this.#alerts, this.#erasure]) loader.reset();
     this.reports = new Map();
-    this.alertSteps = new Map();
-    this.alertsExpanded = false;
+    this.alertsUi?.reset();
   }
 
   /** After new credentials, what failed is tried again. */
@@ -698,16 +695,17 @@ export class ActivityLog extends LitElement {
     this.reports = new Map(this.reports).set(id, state);
   }
 
-  async #handleAck(alert: AlertView): Promise<void> {
-    if (this.acking.has(alert.id)) return;
+  /** "Yes, this was me"; true once the server has it (the card then confirms where the user looks). */
+  async #handleAck(alert: AlertView): Promise<boolean> {
+    if (this.acking.has(alert.id)) return false;
     this.acking = new Set(this.acking).add(alert.id);
     try {
       const updated = await this.#client.json<AlertView>(`alerts/${enc(alert.id)}/ack`, { method: 'POST' });
       this.#alerts.set((this.#alerts.value ?? []).map((a) => (a.id === alert.id ? updated : a)));
-      // Said where the user is looking (and to screen readers through its status role).
-      this.#setStep(alert.id, 'confirmed');
+      return true;
     } catch (error) {
       this.#fail(toApiError(error));
+      return false;
     } finally {
       const acking = new Set(this.acking);
       acking.delete(alert.id);

@@ -23,6 +23,10 @@ interface ActivityRow {
   browser: string | null;
   os: string | null;
   device_type: string | null;
+  /** The device of the event's session: what a sign-out recorded by Receipts names. */
+  s_browser: string | null;
+  s_os: string | null;
+  s_device_type: string | null;
   pvalues: string | null;
   session_id: string | null;
 }
@@ -40,7 +44,15 @@ export function maskPersonalValue(value: unknown): unknown {
 }
 
 function device(row: ActivityRow): DeviceInfo | null {
-  if (!row.browser && !row.os && !row.device_type) return null;
+  if (!row.browser && !row.os && !row.device_type) {
+    // A revocation carries no user agent of its own; it is about its session's device, so it names that.
+    if (row.event_type !== 'session_revoked' || (!row.s_browser && !row.s_os)) return null;
+    return presentDevice({
+      browser: row.s_browser,
+      os: row.s_os,
+      type: row.s_device_type as DeviceType | null,
+    });
+  }
   return presentDevice({ browser: row.browser, os: row.os, type: row.device_type as DeviceType | null });
 }
 
@@ -89,7 +101,8 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 export type ExportItem = ActivityItem & { user_agent: string | null };
 
 const SELECT = `SELECT e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_ref, e.metadata,
-  p.ip_net, p.location, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id
+  p.ip_net, p.location, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id,
+  s.browser AS s_browser, s.os AS s_os, s.device_type AS s_device_type
   FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
 
 export class ActivityView {

@@ -17,10 +17,16 @@ async function account(): Promise<{ user: string; home: string; intruder: string
   const events = [];
   for (let d = 14; d >= 1; d--) {
     events.push(
-      signIn(user, uid('old'), { user_agent: UA.macChrome, ip_address: '198.51.100.20', timestamp: ago(d * 1440) }),
+      signIn(user, uid('old'), {
+        user_agent: UA.macChrome,
+        ip_address: '198.51.100.20',
+        timestamp: ago(d * 1440),
+      }),
     );
   }
-  events.push(signIn(user, home, { user_agent: UA.macChrome, ip_address: '198.51.100.20', timestamp: ago(40) }));
+  events.push(
+    signIn(user, home, { user_agent: UA.macChrome, ip_address: '198.51.100.20', timestamp: ago(40) }),
+  );
   events.push(
     signIn(user, intruder, {
       id: signin,
@@ -64,7 +70,9 @@ describe('<activity-log> alerts and places', () => {
     expect(await w.locator('[part~="alert"]').count()).toBe(0);
     await toggle.click();
     const alert = w.locator('[part~="alert"]').filter({ hasText: 'Android phone' });
-    expect(await shown(alert)).toContain('New sign-in from Chrome on Android phone in London, United Kingdom');
+    expect(await shown(alert)).toContain(
+      'New sign-in from Chrome on Android phone in London, United Kingdom',
+    );
     await alert.getByRole('button', { name: 'Yes, this was me' }).click();
     await expect.poll(() => shown(alert)).toContain('Thanks, noted as you');
   });

@@ -58,6 +58,14 @@ suite('describe', () => {
     );
   });
 
+  it('should speak of the customer, not "you", to a support agent', async () => {
+    await import('../../widget/internal/support.js'); // brings support mode's words
+    const viewed = item('support_access', { reason: '142', action: 'viewed_sessions' });
+    expect(describe(viewed, en, true)).toBe('Support viewed the customer’s sessions — ticket #142');
+    expect(describe(item('data_access'), en, true)).toBe('The customer’s data was viewed');
+    expect(describe(item('data_access'), en)).toBe('Your data was viewed');
+  });
+
   it('should say when support acted rather than looked', () => {
     const reason = 'ZD-1234';
     expect(describe(item('support_access', { reason, action: 'revoked_session' }), en)).toBe(
@@ -123,6 +131,12 @@ suite('ticketRef and humanize', () => {
     expect(ticketRef('Ticket: #9')).toBe('#9');
     expect(ticketRef('TICKET-142')).toBe('TICKET-142');
     expect(ticketRef('')).toBe('');
+  });
+
+  it('should keep the agent’s free-text note out of the reference the customer sees', () => {
+    expect(ticketRef('ZD-1234 customer sounds confused, probably their husband')).toBe('ZD-1234');
+    expect(ticketRef('called about 5512; thinks the laptop was stolen')).toBe('#5512');
+    expect(ticketRef('just checking')).toBe('');
   });
 
   it('should turn identifiers into a sentence-case phrase', () => {

@@ -181,6 +181,16 @@ const de: Messages = {
   supportViewing: '{user} für Ticket {ticket}',
   changeTicket: 'Ticket ändern',
   noUser: 'Wählen Sie eine Person aus.',
+  support_viewed_agent: 'Support hat {what} des Kunden angesehen',
+  support_accessed_agent: 'Support hat auf das Konto des Kunden zugegriffen',
+  support_erasure_agent: 'Support hat die Löschung der personenbezogenen Daten des Kunden beantragt',
+  support_reported_agent: 'Support hat Aktivität gemeldet, die der Kunde nicht erkannt hat',
+  ev_data_access_agent: 'Die Daten des Kunden wurden angesehen',
+  ev_data_export_agent: 'Die Daten des Kunden wurden exportiert',
+  ev_activity_reported_agent: 'Der Kunde hat Aktivität gemeldet, die nicht von ihm war',
+  ev_erasure_requested_agent: 'Löschung der personenbezogenen Daten des Kunden beantragt',
+  ev_erasure_completed_agent: 'Die personenbezogenen Daten des Kunden wurden gelöscht',
+  ev_log_accessed_agent: 'Die Einträge des Kunden wurden in einer Untersuchung abgerufen',
 
   err_network:
     'Der Aktivitätsdienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',

@@ -1,6 +1,7 @@
 // English messages, bundled with the component. Other locales load on demand and must have every key.
 
 import type enAlerts from './en-alerts.js';
+import type { DeviceKindNames, default as enDevices } from './en-devices.js';
 import type enPrivacy from './en-privacy.js';
 import type enSupport from './en-support.js';
 
@@ -33,14 +34,6 @@ const en = {
   reportedRevoked: 'Thanks for telling us. That session is signed out.',
   nextStep: 'Next: change your password now, then check your other sessions.',
   newSignin: 'New sign-in: {device}',
-  dev_iphone: 'iPhone',
-  dev_ipad: 'iPad',
-  dev_android_phone: 'Android phone',
-  dev_android_tablet: 'Android tablet',
-  dev_mac: 'Mac',
-  dev_windows_pc: 'Windows PC',
-  dev_linux_pc: 'Linux PC',
-  dev_chromebook: 'Chromebook',
   method_password: 'Signed in with a password',
   method_passkey: 'Signed in with a passkey',
   method_sso: 'Signed in with single sign-on',
@@ -118,12 +111,6 @@ const en = {
   revokedOthers_other: 'Signed out {n} other sessions.',
   emptySessions: 'No active sessions.',
 
-  firstSeen: 'First seen {time}',
-  lastSeen: 'Last seen {time}',
-  sessionCount_one: '{n} session',
-  sessionCount_other: '{n} sessions',
-  emptyDevices: 'No devices yet.',
-
   alerts: 'Security alerts',
 
   err_network: 'Can’t connect. Check your connection and try again.',
@@ -141,6 +128,8 @@ export type MessageKey =
   | keyof typeof en
   | keyof typeof enPrivacy
   | keyof typeof enSupport
-  | keyof typeof enAlerts;
+  | keyof typeof enAlerts
+  | keyof typeof enDevices
+  | keyof DeviceKindNames;
 export type Messages = Record<MessageKey, string>;
 export default en;

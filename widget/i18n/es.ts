@@ -180,6 +180,16 @@ const es: Messages = {
   supportViewing: '{user} para el ticket {ticket}',
   changeTicket: 'Cambiar de ticket',
   noUser: 'Elige a quién consultar.',
+  support_viewed_agent: 'Soporte vio {what} del cliente',
+  support_accessed_agent: 'Soporte accedió a la cuenta del cliente',
+  support_erasure_agent: 'Soporte solicitó borrar los datos personales del cliente',
+  support_reported_agent: 'Soporte informó de actividad que el cliente no reconoció',
+  ev_data_access_agent: 'Se vieron los datos del cliente',
+  ev_data_export_agent: 'Se exportaron los datos del cliente',
+  ev_activity_reported_agent: 'El cliente informó de actividad que no era suya',
+  ev_erasure_requested_agent: 'Se solicitó borrar los datos personales del cliente',
+  ev_erasure_completed_agent: 'Se borraron los datos personales del cliente',
+  ev_log_accessed_agent: 'Se consultaron los registros del cliente en una investigación',
 
   err_network:
     'No se puede conectar con el servicio de actividad. Comprueba tu conexión y vuelve a intentarlo.',

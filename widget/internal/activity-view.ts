@@ -8,7 +8,7 @@ import type { ActivityFeed } from './feed.js';
 import { groupByDay } from './format.js';
 import type { I18n } from './i18n.js';
 import { deviceIcon, warningIcon } from './icons.js';
-import { canReport, FILTER_KINDS, type FilterKind } from './paging.js';
+import { canReport, FILTER_KINDS, type FilterKind, fold } from './paging.js';
 import type { LogVerification } from './verification-view.js';
 
 export type ReportState = 'pending' | ReportResult | ApiError;
@@ -43,7 +43,7 @@ function reportResult(
   </div>`;
 }
 
-function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
+function item(p: ActivityViewProps, it: ActivityItem, count = 1): TemplateResult {
   const { i18n } = p;
   const failed = it.outcome === 'failure';
   const report = p.reports.get(it.id);
@@ -56,7 +56,7 @@ function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
     <span class="icon">${failed ? warningIcon : deviceIcon(it.device?.type)}</span>
     <div class="main">
       <p class="what">
-        ${describe(it, i18n)}
+        ${describe(it, i18n, p.support)} ${count > 1 ? html`<span part="badge" class="badge">×${count}</span>` : nothing}
         ${failed ? html`<span part="badge" class="badge bad">${i18n.t('failed')}</span>` : nothing}
         ${it.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
         ${p.verification?.mark(it.id, i18n)}
@@ -91,7 +91,7 @@ function list(p: ActivityViewProps): TemplateResult {
     (day) => html`<section class="day">
       <h2 part="day-heading">${day.label}</h2>
       <ul role="list">
-        ${day.items.map((it) => item(p, it))}
+        ${fold(day.items).map((row) => item(p, row.item, row.count))}
       </ul>
     </section>`,
   )}

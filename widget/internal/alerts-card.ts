@@ -123,6 +123,74 @@ function alertRow(p: AlertsCardProps, a: AlertView): TemplateResult {
   </li>`;
 }
 
+/** What the card needs from the component: its state, and the actions that go through its client. */
+export interface AlertsHost {
+  readonly i18n: I18n;
+  readonly now: number;
+  readonly secureAccountUrl: string;
+  readonly busy: ReadonlySet<string>;
+  alerts(): readonly AlertView[];
+  /** Whether the session is still signed in, when the component knows. */
+  sessionActive(id: string): boolean;
+  ack(alert: AlertView): Promise<boolean>;
+  /** Signs the session out through the usual revocation; resolves false when that failed. */
+  revoke(sessionId: string): Promise<boolean>;
+  requestUpdate(): void;
+}
+
+/** The card's own state (expanded, where each guide stands), kept in this chunk rather than the entry. */
+export class AlertsUi {
+  #steps = new Map<string, AlertStep>();
+  #expanded = false;
+
+  constructor(private readonly host: AlertsHost) {}
+
+  /** Whether there is anything to show. */
+  get shown(): boolean {
+    return this.host.alerts().some((a) => a.status === 'open' || this.#steps.has(a.id));
+  }
+
+  reset(): void {
+    this.#steps = new Map();
+    this.#expanded = false;
+  }
+
+  #step(id: string, step: AlertStep): void {
+    this.#steps.set(id, step);
+    this.host.requestUpdate();
+  }
+
+  async #revoke(a: AlertView): Promise<void> {
+    if (!a.session || this.#steps.get(a.id) === 'revoking') return;
+    this.#step(a.id, 'revoking');
+    this.#step(a.id, (await this.host.revoke(a.session)) ? 'password' : 'revoke');
+  }
+
+  render(): TemplateResult | typeof nothing {
+    const h = this.host;
+    return alertsCard({
+      i18n: h.i18n,
+      now: h.now,
+      alerts: h.alerts(),
+      steps: this.#steps,
+      expanded: this.#expanded,
+      busy: h.busy,
+      secureAccountUrl: h.secureAccountUrl,
+      onToggle: () => {
+        this.#expanded = !this.#expanded;
+        h.requestUpdate();
+      },
+      onAck: (a) =>
+        void h.ack(a).then((ok) => {
+          if (ok) this.#step(a.id, 'confirmed');
+        }),
+      onNotMe: (a) => this.#step(a.id, a.session && h.sessionActive(a.session) ? 'revoke' : 'password'),
+      onRevoke: (a) => void this.#revoke(a),
+      onDone: (a) => this.#step(a.id, 'done'),
+    });
+  }
+}
+
 /** The card, or nothing when no alert is open and no guide is under way. */
 export function alertsCard(p: AlertsCardProps): TemplateResult | typeof nothing {
   const shown = p.alerts.filter((a) => a.status === 'open' || p.steps.has(a.id));

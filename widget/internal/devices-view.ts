@@ -1,12 +1,16 @@
-// The Devices view: each device the account was used from, first and last seen.
+// The Devices view: each device the account was used from, first and last seen. Loaded on demand, with
+// its English: the entry has a size budget.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { DeviceView } from '../../shared/api.js';
+import enDevices from '../i18n/en-devices.js';
 import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { deviceLabel } from './describe.js';
 import { shortDate } from './format.js';
-import { fill, type I18n } from './i18n.js';
+import { addEnglish, fill, type I18n } from './i18n.js';
 import { deviceIcon } from './icons.js';
 import type { Loader } from './loader.js';
+
+addEnglish(enDevices);
 
 export interface DevicesViewProps {
   i18n: I18n;

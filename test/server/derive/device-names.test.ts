@@ -85,4 +85,17 @@ describe('device names', () => {
     const { items } = await json<Page<ActivityItem>>(await asUser(server, token, '/v1/me/activity?limit=50'));
     expect(items.find((it) => it.id === 'names_0')?.metadata).toMatchObject({ method: 'passkey' });
   });
+
+  it('should name the device a sign-out was about', async () => {
+    const sessions = (await json<{ items: SessionView[] }>(await asUser(server, token, '/v1/me/sessions')))
+      .items;
+    const ipad = sessions.find((s) => s.device?.kind === 'ipad')!;
+    expect(
+      (await asUser(server, token, `/v1/me/sessions/${ipad.id}`, { method: 'DELETE' })).status,
+    ).toBeLessThan(300);
+    const { items } = await json<Page<ActivityItem>>(
+      await asUser(server, token, '/v1/me/activity?event_type=session_revoked'),
+    );
+    expect(items[0]?.device).toMatchObject({ name: 'iPad', browser: 'Safari' });
+  });
 });
