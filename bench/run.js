@@ -8,10 +8,17 @@ import { activityBench } from './activity.js';
 import { auditBench } from './audit.js';
 import { ingestBench } from './ingest.js';
 import { BENCH, log, QUICK } from './lib.js';
+import { streamsBench } from './streams.js';
 import { summary } from './summary.js';
 import { tlogBench } from './tlog.js';
 
-const PARTS = { ingest: ingestBench, activity: activityBench, audit: auditBench, tlog: tlogBench };
+const PARTS = {
+  ingest: ingestBench,
+  activity: activityBench,
+  audit: auditBench,
+  tlog: tlogBench,
+  streams: streamsBench,
+};
 
 async function main() {
   const wanted = process.argv.slice(2);

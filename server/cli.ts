@@ -19,6 +19,7 @@ const VERBS: Record<string, () => Promise<Verb>> = {
   export: () => import('./cli/export.js'),
   'verify-export': () => import('./cli/verify-export.js'),
   witness: () => import('./cli/witness.js'),
+  'stream-check': () => import('./cli/stream-check.js'),
 };
 
 const USAGE = `Usage: receipts <command> [options]
@@ -35,6 +36,7 @@ Commands:
   export       write an evidence export for a user or an IP
   verify-export  check an evidence export without the store
   witness      check a running log's checkpoint extends the one kept last time
+  stream-check   prove a received log stream complete and unaltered
 
 Run "receipts <command> --help" for a command's options.`;
 

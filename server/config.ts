@@ -4,6 +4,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } fr
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { GeoSource } from './geo/index.js';
+import { type Destination, parseDestination, parseDestinations } from './streams/destination.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
@@ -42,6 +43,57 @@ export interface Config {
   bodyLimitBytes: number;
   /** RECEIPTS_GEOIP_DB: where sign-in locations come from (the bundled DB-IP Lite, an operator's file, off). */
   geoip: GeoSource;
+  streams: StreamsConfig;
+}
+
+/** Copies of the audit log (and optionally the server's own log) sent off the box. */
+export interface StreamsConfig {
+  destinations: Destination[];
+  /** PEM of extra CAs to trust for TLS destinations, besides the system's (RECEIPTS_STREAM_CA). */
+  ca: string | null;
+  /** masked: masked IPs and pseudonyms only; full: full IPs and user ids too (RECEIPTS_STREAM_PII). */
+  pii: 'masked' | 'full';
+  /** A syslog destination for the server's own log (RECEIPTS_LOG_STREAM). */
+  logStream: Extract<Destination, { kind: 'syslog' }> | null;
+}
+
+function streamsConfig(env: Env): StreamsConfig {
+  let destinations: Destination[];
+  try {
+    destinations = parseDestinations(env.RECEIPTS_STREAMS ?? '');
+  } catch (error) {
+    throw new ConfigError(`RECEIPTS_STREAMS: ${(error as Error).message}`, 'RECEIPTS_STREAMS');
+  }
+  let logStream: StreamsConfig['logStream'] = null;
+  if (env.RECEIPTS_LOG_STREAM) {
+    let d: Destination;
+    try {
+      d = parseDestination(env.RECEIPTS_LOG_STREAM.trim());
+    } catch (error) {
+      throw new ConfigError(`RECEIPTS_LOG_STREAM: ${(error as Error).message}`, 'RECEIPTS_LOG_STREAM');
+    }
+    if (d.kind !== 'syslog')
+      throw new ConfigError(
+        'RECEIPTS_LOG_STREAM must be a syslog+tcp:// or syslog+tls:// destination',
+        'RECEIPTS_LOG_STREAM',
+      );
+    logStream = d;
+  }
+  const pii = env.RECEIPTS_STREAM_PII || 'masked';
+  if (pii !== 'masked' && pii !== 'full')
+    throw new ConfigError(`RECEIPTS_STREAM_PII must be masked or full, got "${pii}"`, 'RECEIPTS_STREAM_PII');
+  let ca: string | null = null;
+  const caRaw = env.RECEIPTS_STREAM_CA?.trim();
+  if (caRaw) {
+    try {
+      ca = caRaw.startsWith('-----BEGIN') ? caRaw.replace(/\\n/g, '\n') : readFileSync(caRaw, 'utf8');
+    } catch {
+      throw new ConfigError(`RECEIPTS_STREAM_CA: cannot read ${caRaw}`, 'RECEIPTS_STREAM_CA');
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new ConfigError('RECEIPTS_STREAM_CA must be a PEM file of CA certificates', 'RECEIPTS_STREAM_CA');
+  }
+  return { destinations, ca, pii, logStream };
 }
 
 /** Alert rules: each on by default, thresholds adjustable through RECEIPTS_RULES_CONFIG (JSON). */
@@ -291,6 +343,7 @@ export function loadConfig(env: Env = process.env): Config {
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
     geoip: geoipSource(env.RECEIPTS_GEOIP_DB),
+    streams: streamsConfig(env),
   };
 }
 

@@ -10,6 +10,7 @@ import { startJobs } from './jobs.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
 import { applyMigrations, checkpointWal, openStore } from './store/db.js';
+import { startStreams } from './streams/index.js';
 import { WebhookDelivery } from './webhooks/deliver.js';
 
 export interface Running {
@@ -58,6 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   checkpointWal(s.store);
   await signCheckpoint(s, 'startup');
   const stopJobs = startJobs(s);
+  const stopStreams = startStreams(s);
 
   const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
   delivery?.start();
@@ -87,6 +89,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
       await signCheckpoint(s, 'shutdown');
+      await stopStreams();
       await s.commit.drain();
       s.commit.close();
       s.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');

@@ -76,6 +76,19 @@ export function signTreeHead(
   };
 }
 
+/**
+ * What a retention run signs: the cut (the last pruned seq) and the chain hash there. Kept in the
+ * `retention_applied` event, it lets `verify` tell a pruned prefix from a deleted one.
+ */
+export function retentionText(origin: string, throughSeq: number, hash: string): string {
+  return `${origin}\nretention\n${throughSeq}\n${hash}\n`;
+}
+
+/** Ed25519 over `text` with the log's key (a signed note's signature, without the note). */
+export function signText(text: string, id: LogIdentity): Buffer {
+  return sign(null, Buffer.from(text), id.key);
+}
+
 export function storeCheckpoint(sqlite: Sqlite, c: SignedCheckpoint): void {
   sqlite
     .prepare(

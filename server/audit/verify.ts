@@ -4,11 +4,12 @@
 // against it, and the oldest kept row must be anchored by a signed checkpoint and a recorded retention cut.
 
 import type { KeyObject } from 'node:crypto';
+import { fromHex } from '../../shared/tlog/base64.js';
 import type { Vkey } from '../../shared/tlog/note.js';
-import { openNote } from '../../shared/tlog/note.js';
+import { openNote, openNoteText, signatureLine } from '../../shared/tlog/note.js';
 import type { Sqlite } from '../store/db.js';
 import { type EventRow, GENESIS, personalFieldsCommit, rowHash } from './chain.js';
-import { allCheckpoints, checkLegacySignature } from './checkpoint.js';
+import { allCheckpoints, checkLegacySignature, retentionText } from './checkpoint.js';
 import { leafHashOf, nodeHashOf, TreeReader } from './tree.js';
 
 export type Table = 'events' | 'personal_data' | 'subjects' | 'merkle_nodes' | 'checkpoints';
@@ -87,7 +88,8 @@ async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
   const signed = await checkCheckpoints(sqlite, treeSize, options);
   if (treeSize > 0 && signed.sizes.length === 0)
     throw new Broken('checkpoints', null, 'no signed checkpoint covers the log');
-  if (chain.count > 0 && chain.oldest > 1) checkAnchor(sqlite, chain.oldest, signed.sizes);
+  if (chain.count > 0 && chain.oldest > 1)
+    await checkAnchor(sqlite, chain.oldest, signed.sizes, options.vkey);
   return {
     ok: true,
     count: chain.count,
@@ -292,7 +294,7 @@ async function checkCheckpoints(
  * A pruned prefix must end where the log says it was cut: at a signed tree size (so the signed root commits to
  * the leaf before the oldest row, which must be its prev_hash), recorded by a retention event in the chain.
  */
-function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]): void {
+async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[], vkey: Vkey): Promise<void> {
   const first = sqlite
     .prepare<[number], { prev_hash: string }>('SELECT prev_hash FROM events WHERE seq = ?')
     .get(oldest);
@@ -307,20 +309,42 @@ function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]): voi
       oldest,
       `rows below seq ${oldest} are gone, but no signed checkpoint has that size`,
     );
-  const cut = sqlite
+  // Any retention run that cut exactly there and signed its cut with the log's key (an event appended later
+  // by someone else, or sent by a host under the same type, cannot carry that signature).
+  const records = sqlite
     .prepare<[string], { metadata: string | null }>(
-      'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC LIMIT 1',
+      'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC',
     )
-    .get(RETENTION_EVENT);
-  const through = cut?.metadata
-    ? (JSON.parse(cut.metadata) as { through_seq?: unknown }).through_seq
-    : undefined;
-  if (through !== oldest - 1)
+    .all(RETENTION_EVENT)
+    .map((r) => {
+      try {
+        return JSON.parse(r.metadata ?? 'null') as { through_seq?: unknown; signature?: unknown } | null;
+      } catch {
+        return null;
+      }
+    })
+    .filter((r) => r?.through_seq === oldest - 1);
+  if (records.length === 0)
     throw new Broken(
       'events',
       oldest,
       `rows below seq ${oldest} are gone, but no retention run in the chain cut there`,
     );
+  const text = retentionText(vkey.name, oldest - 1, first.prev_hash);
+  for (const record of records) {
+    try {
+      const line = signatureLine(vkey.name, vkey.keyId, fromHex(String(record?.signature)));
+      await openNoteText(`${text}\n${line}`, vkey);
+      return;
+    } catch {
+      // not this one
+    }
+  }
+  throw new Broken(
+    'events',
+    oldest,
+    `the retention run that cut below seq ${oldest} is not signed by the log's key`,
+  );
 }
 
 /** The chain alone (seq, prev_hash, row hashes), for callers that check nothing else. */

@@ -1,6 +1,6 @@
 // `receipts serve`: what `npm start` runs.
 import { ConfigError, loadConfig } from '../config.js';
-import { createLogger, withDailyFiles } from '../log.js';
+import { createLogger, withDailyFiles, withSyslog } from '../log.js';
 import { startServer } from '../serve.js';
 
 export const help = `Usage: receipts serve
@@ -27,10 +27,9 @@ export async function run(): Promise<number> {
     throw error;
   }
   const stdout = (line: string) => process.stdout.write(line);
-  const logger = createLogger(
-    config.logLevel,
-    config.logDir ? withDailyFiles(config.logDir, stdout) : stdout,
-  );
+  const local = config.logDir ? withDailyFiles(config.logDir, stdout) : stdout;
+  const { logStream, ca } = config.streams;
+  const logger = createLogger(config.logLevel, logStream ? withSyslog(logStream, ca, local) : local);
 
   // Signals are heard from the start: one that arrives while starting stops the server once it is up.
   let signalled: NodeJS.Signals | null = null;

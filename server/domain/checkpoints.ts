@@ -1,7 +1,6 @@
 // Signing the tree head: at start-up, shutdown, each retention run, each export, on a schedule, and when the
-// public checkpoint route finds the tree has grown. Each signed note is stored, written to the server log
-// and sent as a webhook, so copies live outside the server.
-
+// public checkpoint route finds the tree has grown. Each signed note is stored; all but those signed for a
+// reader are also written to the server log and sent as a webhook, so copies live outside the server.
 import type { EventRow } from '../audit/chain.js';
 import {
   identityOf,
@@ -26,13 +25,19 @@ export async function signCheckpoint(s: Services, reason: string): Promise<Signe
       return latest;
     const checkpoint = signTreeHead(head, s.log.tree.reader.root(head.seq), identityOf(s.config));
     storeCheckpoint(s.store.sqlite, checkpoint);
-    s.outbox.enqueue('checkpoint.signed', { ...checkpoint, reason }, null);
-    s.logger.info({
+    const entry = {
       event_type: 'checkpoint_signed',
       message: `signed tree size ${head.seq}`,
       reason,
       checkpoint,
-    });
+    };
+    // Signed for a reader (up to once a second on a busy log): that reader holds the copy, so no webhook
+    // and no info line for each one.
+    if (reason === 'fetch') s.logger.debug(entry);
+    else {
+      s.outbox.enqueue('checkpoint.signed', { ...checkpoint, reason }, null);
+      s.logger.info(entry);
+    }
     return checkpoint;
   });
 }
@@ -88,4 +93,12 @@ export async function proveEvent(s: Services, seq: number): Promise<EventProof |
     proof: s.log.tree.reader.inclusionProof(seq - 1, cp.seq).map((h) => h.toString('base64')),
     checkpoint: cp.note,
   };
+}
+
+/** `proveEvent` by the event's public id, for staff who name an event rather than an account. */
+export async function proveEventById(s: Services, id: string): Promise<EventProof | null> {
+  const row = s.store.sqlite
+    .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
+    .get(id);
+  return row ? proveEvent(s, row.seq) : null;
 }

@@ -4,7 +4,7 @@
 // one shows. The Merkle tree keeps every node, so proofs for what remains keep working.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { largestSignedSizeAtMost } from '../audit/checkpoint.js';
+import { identityOf, largestSignedSizeAtMost, retentionText, signText } from '../audit/checkpoint.js';
 import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
 import { checkpointWal } from '../store/db.js';
@@ -127,7 +127,17 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
           event_type: 'retention_applied',
           level: 'INFO',
           outcome: 'success',
-          metadata: { through_seq: plan.throughSeq, pruned: plan.auditEvents },
+          metadata: {
+            through_seq: plan.throughSeq,
+            pruned: plan.auditEvents,
+            // Hex, not base64: it must read as a digest, not as a key the redactor would take out.
+            signature: boundary
+              ? signText(
+                  retentionText(s.config.logOrigin, plan.throughSeq, boundary.hash),
+                  identityOf(s.config),
+                ).toString('hex')
+              : null,
+          },
         }),
       );
     }

@@ -60,6 +60,7 @@ export function accountRoutes(
     const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
     const proof = found ? await proveEvent(s, found.seq) : null;
     if (!proof) throw notFound();
+    c.header('Cache-Control', 'no-store');
     return c.json(proof);
   });
 

@@ -7,7 +7,7 @@ import { text } from '../../shared/schemas/event.js';
 import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
-import { proveEvent } from '../domain/checkpoints.js';
+import { proveEventById } from '../domain/checkpoints.js';
 import { buildEvidence } from '../domain/evidence.js';
 import { BadQuery, investigate } from '../domain/investigate.js';
 import { ApiError } from '../http/errors.js';
@@ -80,10 +80,7 @@ export function adminRoutes(s: Services) {
   });
 
   app.get('/events/:id/proof', async (c) => {
-    const row = s.store.sqlite
-      .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
-      .get(c.req.param('id'));
-    const proof = row ? await proveEvent(s, row.seq) : null;
+    const proof = await proveEventById(s, c.req.param('id'));
     if (!proof) throw new ApiError(404, 'not_found');
     await recordAccess(s, {
       who: who(c.get('key').name),
@@ -91,6 +88,7 @@ export function adminRoutes(s: Services) {
       action: 'proof',
       query: {},
     });
+    c.header('Cache-Control', 'no-store');
     return c.json(proof);
   });
 

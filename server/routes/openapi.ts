@@ -68,6 +68,14 @@ export function buildOpenApi(): Json {
     },
     {
       method: 'get',
+      path: '/activity/{id}/proof',
+      summary: 'Inclusion proof of an event against a signed checkpoint',
+      params: [idParam],
+      ok: ['200', ok('{seq, leaf_index, tree_size, event, proof, checkpoint}')],
+      errors: [401, 404],
+    },
+    {
+      method: 'get',
       path: '/sessions',
       summary: 'Active sessions',
       ok: ['200', ok('Sessions')],
@@ -200,9 +208,40 @@ export function buildOpenApi(): Json {
       },
     },
     responses: {
-      '201': ok('{files: {events.jsonl, chain.jsonl, anchors.json, SHA256SUMS}}'),
+      '201': ok('{files: {events.jsonl, proofs.jsonl, checkpoint.txt, SHA256SUMS}}'),
       ...errors(400, 401, 403),
     },
+  });
+  add('/v1/admin/events/{id}/proof', 'get', {
+    summary: 'Inclusion proof of any event (recorded as log_accessed)',
+    security: [{ adminKey: [] }],
+    parameters: [accessReason, idParam],
+    responses: {
+      '200': ok('{seq, leaf_index, tree_size, event, proof, checkpoint}'),
+      ...errors(400, 401, 403, 404),
+    },
+  });
+  const text = (description: string) => ({
+    description,
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  });
+  add('/v1/log/checkpoint', 'get', {
+    summary: 'The latest signed checkpoint (C2SP signed note, tlog-checkpoint body)',
+    responses: { '200': text('A signed note') },
+  });
+  add('/v1/log/key', 'get', {
+    summary: 'The log verifier key (C2SP vkey)',
+    responses: { '200': text('<origin>+<key id>+<base64 key>') },
+  });
+  add('/v1/log/consistency', 'get', {
+    summary: 'RFC 9162 consistency proof between two tree sizes',
+    parameters: ['from', 'to'].map((name) => ({
+      name,
+      in: 'query',
+      required: true,
+      schema: { type: 'integer', minimum: 0 },
+    })),
+    responses: { '200': ok('{from, to, proof}'), ...errors(400) },
   });
   add('/v1/admin/checkpoints/latest', 'get', {
     summary: 'The latest signed checkpoint',

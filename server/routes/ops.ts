@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { StoreHealth } from '../http/store-health.js';
 import type { Services } from '../services.js';
+import { renderStreamMetrics } from '../streams/index.js';
 
 export function opsRoutes(s: Services, health: StoreHealth) {
   const app = new Hono();
@@ -24,7 +25,9 @@ export function opsRoutes(s: Services, health: StoreHealth) {
       process_resident_memory_bytes: mem.rss,
       nodejs_heap_used_bytes: mem.heapUsed,
     });
-    return c.body(body, 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+    return c.body(body + renderStreamMetrics(), 200, {
+      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    });
   });
   return app;
 }

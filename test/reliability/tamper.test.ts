@@ -6,6 +6,8 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EventRow, rowHash } from '../../server/audit/chain.js';
+import { TreeWriter } from '../../server/audit/tree.js';
 import { cutTreeFrom, dropGuards, rebuildTree, rechainFrom } from '../server/audit/forge.js';
 import { cli, ingest, signIn, startServer, tempDir } from '../support/server.js';
 
@@ -113,6 +115,33 @@ const cases: Case[] = [
     by: 'verify',
     tamper: (db) => pruneBelow(db, 6),
     expect: /^events seq 7: rows below seq 7 are gone, but no signed checkpoint has that size/m,
+  },
+  {
+    name: 'a prefix deleted behind a forged retention event appended to the chain and the tree',
+    by: 'verify',
+    tamper: (db) => {
+      const last = db.prepare('SELECT * FROM events WHERE seq = ?').get(head) as EventRow;
+      const forged = {
+        ...last,
+        seq: head + 1,
+        id: 'evt_forged_retention',
+        event_type: 'retention_applied',
+        subject: null,
+        session_ref: null,
+        pii_commit: null,
+        metadata: JSON.stringify({ through_seq: 2, pruned: 2, signature: '00'.repeat(64) }),
+        prev_hash: last.hash,
+      };
+      const { hash: _old, ...row } = forged;
+      db.prepare(
+        'INSERT INTO events VALUES (@seq, @id, @ts, @received_at, @event_type, @level, @outcome, @subject, @session_ref, @request_id, @resource_type, @resource_id, @action, @metadata, @pii_commit, @prev_hash, @hash)',
+      ).run({ ...row, hash: rowHash(row) });
+      const tree = new TreeWriter(db);
+      tree.resync();
+      tree.catchUp(head + 1);
+      pruneBelow(db, 2);
+    },
+    expect: /^events seq 3: the retention run that cut below seq 3 is not signed by the log's key/m,
   },
   {
     name: 'a forged retention row, then a row below it changed',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIdentity } from '../../server/audit/checkpoint.js';
-import { dropGuards, rebuildTree, rechainFrom } from '../server/audit/forge.js';
+import { cutTreeFrom, dropGuards, rebuildTree, rechainFrom } from '../server/audit/forge.js';
 import { cli, ingest, signIn, startServer, type TestServer, tempDir } from '../support/server.js';
 
 let server: TestServer;
@@ -79,5 +79,20 @@ describe('receipts witness', () => {
     expect(r.stderr).toMatch(
       /^witness: fork: the checkpoint at size \d+ does not extend the one kept at size \d+/,
     );
+  });
+
+  it('should exit 1 saying the log shrank when the tail was cut under a restarted server', async () => {
+    expect(await server.stop()).toBe(0);
+    const db = new Database(server.dbPath);
+    dropGuards(db);
+    db.prepare('DELETE FROM personal_data WHERE seq > 5').run();
+    db.prepare('DELETE FROM events WHERE seq > 5').run();
+    cutTreeFrom(db, 6);
+    db.close();
+
+    server = await startServer({ dir: server.dir, reuseEnv: server.env });
+    const r = witness(server.url);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^witness: the log shrank: kept size \d+, now \d+\n$/);
   });
 });

@@ -4,7 +4,19 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ingest, signIn, startServer, type TestServer, tempDir } from '../../support/server.js';
+import { fromBase64, fromHex } from '../../../shared/tlog/base64.js';
+import { leafHash, verifyInclusion } from '../../../shared/tlog/merkle.js';
+import { openNote, parseVkey } from '../../../shared/tlog/note.js';
+import {
+  asUser,
+  cli,
+  ingest,
+  mintToken,
+  signIn,
+  startServer,
+  type TestServer,
+  tempDir,
+} from '../../support/server.js';
 import { cutTreeFrom, dropGuards, noteSize, rebuildTree, rechainFrom } from '../audit/forge.js';
 
 const DAY = 86_400_000;
@@ -90,6 +102,28 @@ describe('retention', () => {
       'SELECT COUNT(*) AS n FROM checkpoints WHERE note IS NOT NULL AND seq = (SELECT MAX(through_seq) FROM retention_checkpoints)',
     );
     expect(signed.n).toBeGreaterThan(0);
+  });
+
+  it('should still prove the oldest kept event and the newest after the prune', async () => {
+    const again = await startServer({ dir: server.dir, reuseEnv: server.env });
+    try {
+      const vkey = parseVkey(await (await fetch(`${again.url}/v1/log/key`)).text());
+      const token = await mintToken(again, { userId: 'usr_held' });
+      const activity = await (await asUser(again, token, '/v1/me/activity?limit=50')).json();
+      const ids = activity.items.map((i: { id: string }) => i.id);
+      for (const id of [ids.at(-1), ids[0]]) {
+        const res = await asUser(again, token, `/v1/me/activity/${id}/proof`);
+        expect(res.status).toBe(200);
+        const p = await res.json();
+        const cp = await openNote(p.checkpoint, vkey);
+        const leaf = await leafHash(fromHex(p.event.hash));
+        expect(await verifyInclusion(p.leaf_index, cp.size, leaf, p.proof.map(fromBase64), cp.root)).toBe(
+          true,
+        );
+      }
+    } finally {
+      await again.stop();
+    }
   });
 
   it('should refuse DELETE of events the retention checkpoint does not cover', () => {

@@ -37,6 +37,17 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** Polls `read` every 50 ms until `done` holds or 10 s pass; returns the last value read. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
 async function proofOk(body: {
   leaf_index: number;
   tree_size: number;
@@ -65,13 +76,34 @@ describe('GET /v1/log/key and /v1/log/checkpoint', () => {
   it('should sign a new checkpoint once the tree has grown', async () => {
     const before = await openNote(await (await fetch(`${server.url}/v1/log/checkpoint`)).text(), vkey);
     expect((await ingest(server, signIn('usr_carol', 'sess_c', { id: 'evt_log_grow' }))).status).toBe(202);
-    const deadline = Date.now() + 5000;
-    let after = before;
-    while (after.size <= before.size && Date.now() < deadline) {
-      after = await openNote(await (await fetch(`${server.url}/v1/log/checkpoint`)).text(), vkey);
-    }
+    const after = await until(
+      async () => openNote(await (await fetch(`${server.url}/v1/log/checkpoint`)).text(), vkey),
+      (cp) => cp.size > before.size,
+    );
     expect(after.size).toBeGreaterThan(before.size);
     seen = { before, after };
+  });
+});
+
+describe('signing on demand', () => {
+  const latest = async () => (await fetch(`${server.url}/v1/log/checkpoint`)).text();
+  const grow = async (id: string) =>
+    expect((await ingest(server, signIn('usr_dave', 'sess_d', { id }))).status).toBe(202);
+
+  it('should sign a grown tree at most once a second, however often it is read', async () => {
+    const sizeOf = (note: string) => Number(note.split('\n')[1]);
+    const before = await latest();
+    await grow('evt_log_rate_1');
+    // The first read after growth signs on demand (or the next second's read does).
+    const first = await until(latest, (n) => sizeOf(n) > sizeOf(before));
+    const signedAt = Date.now();
+    await grow('evt_log_rate_2');
+    const burst = await Promise.all(Array.from({ length: 10 }, latest));
+    // Still inside the second after that signing: every reader gets the note already signed.
+    if (Date.now() - signedAt < 900) expect(new Set(burst)).toEqual(new Set([first]));
+    // A second later the grown tree is signed.
+    const after = await until(latest, (n) => sizeOf(n) > sizeOf(first));
+    expect(sizeOf(after)).toBeGreaterThan(sizeOf(first));
   });
 });
 
@@ -110,6 +142,7 @@ describe('GET /v1/me/activity/:id/proof', () => {
     const token = await mintToken(server, { userId: 'usr_alice' });
     const res = await asUser(server, token, '/v1/me/activity/evt_log_1/proof');
     expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const body = await res.json();
     expect(body.seq).toBe(body.leaf_index + 1);
     expect(body.event.id).toBe('evt_log_1');

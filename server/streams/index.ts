@@ -1,0 +1,2 @@
+export { startStreams } from './start.js';
+export { renderStreamMetrics, type StreamStatus, streamStatus } from './status.js';

@@ -1,0 +1,51 @@
+// Starts one background stream per configured destination (RECEIPTS_STREAMS) and stops them cleanly.
+import type { Services } from '../services.js';
+import { Cursors } from './cursor.js';
+import type { Destination } from './destination.js';
+import { OtlpTransport } from './otlp-transport.js';
+import { RecordReader } from './records.js';
+import { register, unregister } from './status.js';
+import { Stream, type StreamOptions } from './stream.js';
+import { SyslogTransport } from './syslog-transport.js';
+import type { Transport } from './transport.js';
+
+export const STREAM_DEFAULTS: StreamOptions & { confirmMs: number } = {
+  // Up to 1000 records per syslog write or OTLP request (about 1.3 MB): fewer round trips while ingest
+  // keeps the event loop busy.
+  batchSize: 1000,
+  pollMs: 200,
+  maxBackoffMs: 5_000,
+  // How long a syslog connection must stay up after a write before the write counts as taken.
+  confirmMs: 1_500,
+};
+
+function transportFor(s: Services, d: Destination): Transport {
+  return d.kind === 'syslog'
+    ? new SyslogTransport(d, s.config.streams.ca, STREAM_DEFAULTS.confirmMs)
+    : new OtlpTransport(d, s.logger, s.config.streams.ca);
+}
+
+/** Returns the function that stops every stream (waiting for each to close and save its cursor). */
+export function startStreams(s: Services): () => Promise<void> {
+  const { destinations, pii } = s.config.streams;
+  if (destinations.length === 0) return async () => {};
+  const reader = new RecordReader(s.store.sqlite, pii);
+  const cursors = new Cursors(s.store.sqlite);
+  const streams = destinations.map(
+    (d) => new Stream(d.name, transportFor(s, d), reader, cursors, s.commit, s.logger, STREAM_DEFAULTS),
+  );
+  for (const stream of streams) {
+    register(stream, () => reader.headSeq());
+    stream.start();
+  }
+  s.logger.info({
+    event_type: 'streams_started',
+    message: `streaming the audit log to ${destinations.map((d) => d.name).join(', ')}`,
+    destinations: destinations.map((d) => d.name),
+    pii,
+  });
+  return async () => {
+    await Promise.all(streams.map((stream) => stream.stop()));
+    for (const stream of streams) unregister(stream);
+  };
+}
