@@ -14,9 +14,9 @@ import { styles } from './activity-log.styles.js';
 import type { MessageKey } from './i18n/en.js';
 import { activityView, type ReportState } from './internal/activity-view.js';
 import type { AlertsUi } from './internal/alerts-card.js';
-import { ApiClient, ApiError, checkReason, routePrefix, toApiError } from './internal/api.js';
+import { ApiClient, ApiError, checkReason, routePrefix, toApiError, tokenSubject } from './internal/api.js';
 import { empty, failure, skeleton } from './internal/common.js';
-import { type Confirm, type ConfirmText, confirmContent, revokeText } from './internal/confirm.js';
+import { type Confirm, type ConfirmText, confirmContent } from './internal/confirm.js';
 import { deviceLabel } from './internal/describe.js';
 import type { ExportFormat } from './internal/download.js';
 import { ActivityFeed } from './internal/feed.js';
@@ -24,7 +24,6 @@ import { I18n, loadMessages, resolveLocale } from './internal/i18n.js';
 import { LiveController } from './internal/live.js';
 import { Loader } from './internal/loader.js';
 import { canReport, type FilterKind, SESSION_TYPES } from './internal/paging.js';
-import { sessionsView } from './internal/sessions-view.js';
 import type { LogVerification } from './internal/verification-view.js';
 import type { ActivityLogEventDetails } from './types.js';
 
@@ -47,6 +46,7 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
 type SupportModule = typeof import('./internal/support.js');
 type AlertsModule = typeof import('./internal/alerts-card.js');
 type DevicesModule = typeof import('./internal/devices-view.js');
+type SessionsModule = typeof import('./internal/sessions-view.js');
 
 /**
  * Account activity for the signed-in user of a host application: recent sign-ins and security events,
@@ -79,6 +79,7 @@ type DevicesModule = typeof import('./internal/devices-view.js');
  * @csspart secure-account-link - The link to the host's change-password page (`secure-account-url`).
  * @csspart support-form - Support mode: the ticket reference form.
  * @csspart support-bar - Support mode: whose account and which ticket.
+ * @csspart offline - The line saying the server cannot be reached and what is shown is what was loaded.
  * @csspart tabs - The tab list.
  * @csspart tab - Each tab; the selected one also has `tab-selected`.
  * @csspart tab-selected - The selected tab.
@@ -162,6 +163,7 @@ export class ActivityLog extends LitElement {
     secureAccountUrl: { attribute: 'secure-account-url' },
     alertsUi: { state: true },
     devicesUi: { state: true },
+    sessionsUi: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -196,6 +198,8 @@ export class ActivityLog extends LitElement {
   declare private privacyStatus: 'idle' | 'loading' | 'error';
   /** The Devices view's code, loaded the first time it is shown. */
   declare private devicesUi: DevicesModule | undefined;
+  /** The Sessions view's code and its confirmations, loaded the first time it is shown. */
+  declare private sessionsUi: SessionsModule | undefined;
   /** The alerts card's code, loaded when there is an alert to show. */
   declare private alertsUi: AlertsUi | undefined;
   /** Support mode's ticket form and bar, loaded the first time support mode is used. */
@@ -219,6 +223,7 @@ export class ActivityLog extends LitElement {
     open: (signal) => this.#client.send('stream', { signal, accept: 'text/event-stream' }),
     onMessage: (message) => this.#handleStream(message),
     poll: () => this.#poll(),
+    onOpen: () => this.#recover(),
   });
   /** What the loaded data belongs to; when it changes, everything shown is dropped. */
   #scope = '';
@@ -256,6 +261,7 @@ export class ActivityLog extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('online', this.#recover);
     // Moved in the DOM or re-attached: willUpdate restarts what disconnecting stopped.
     this.requestUpdate();
     this.#clock = setInterval(() => {
@@ -265,6 +271,7 @@ export class ActivityLog extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('online', this.#recover);
     clearInterval(this.#clock);
   }
 
@@ -297,7 +304,14 @@ export class ActivityLog extends LitElement {
     // A different person (or a different agent's view of them) needs a new ticket.
     if (changed.has('userId') || changed.has('mode')) this.ticket = '';
     const prefix = routePrefix(this.#support ? 'support' : 'user', this.userId);
-    const scope = `${this.api}\n${prefix}\n${this.ticket}`;
+    // Whose token: another person's must not see a single item of the first one's, even for a frame.
+    const sub = this.token ? tokenSubject(this.token) : '';
+    if (sub === undefined && changed.has('token')) {
+      console.warn(
+        '<activity-log>: `token` is not a widget token (a JWT of three base64url parts whose payload has `sub`); mint one with receipts/client.',
+      );
+    }
+    const scope = `${this.api}\n${prefix}\n${this.ticket}\n${sub}`;
     if (scope !== this.#scope) {
       this.#scope = scope;
       this.#resetData();
@@ -392,6 +406,11 @@ export class ActivityLog extends LitElement {
           })
         : this.#renderAlerts()
     }
+      ${
+        this.#live.state === 'polling' || !navigator.onLine
+          ? html`<p part="offline" class="meta" role="status">${i18n.t('offline')}</p>`
+          : nothing
+      }
       <div part="tabs" class="tabs" role="tablist" aria-label=${i18n.t('tabs')} @keydown=${this.#handleTabKey}>
         ${this.#views.map(
           (v) => html`<button
@@ -469,7 +488,13 @@ export class ActivityLog extends LitElement {
     const onRetry = () => this.#reload(view);
     switch (view) {
       case 'sessions':
-        return sessionsView({
+        if (!this.sessionsUi) {
+          void import('./internal/sessions-view.js').then((module) => {
+            this.sessionsUi = module;
+          });
+          return skeleton(i18n);
+        }
+        return this.sessionsUi.sessionsView({
           i18n,
           now,
           sessions: this.#sessions,
@@ -589,6 +614,12 @@ export class ActivityLog extends LitElement {
     this.alertsUi?.reset();
   }
 
+  /** Back online, or the stream is up again: what failed is tried again, without a click. */
+  #recover = (): void => {
+    this.#retryFailed();
+    this.requestUpdate();
+  };
+
   /** After new credentials, what failed is tried again. */
   #retryFailed(): void {
     if (this.#feed.status === 'error') this.#feed.reset();
@@ -607,6 +638,18 @@ export class ActivityLog extends LitElement {
 
   async #poll(): Promise<void> {
     this.now = Date.now();
+    // Something failed while the server was away: once one small request gets through, try it again.
+    const failed = [this.#feed, this.#sessions, this.#devices, this.#alerts, this.#erasure].some(
+      (l) => l.status === 'error',
+    );
+    if (failed) {
+      try {
+        await this.#client.send('alerts');
+        this.#recover();
+      } catch {
+        // Still away; the next round asks again.
+      }
+    }
     await Promise.all([
       this.#feed.refresh(),
       this.#alerts.run(true),
@@ -749,10 +792,12 @@ export class ActivityLog extends LitElement {
   }
 
   #confirmText(confirm: Confirm): ConfirmText {
-    if (confirm.kind === 'revoke') return revokeText(this.i18n, confirm.session);
-    if (confirm.kind === 'others') return revokeText(this.i18n);
-    // The erase button lives in the Privacy view, so its module is loaded by now.
-    return this.privacy?.eraseText(this.i18n) ?? revokeText(this.i18n);
+    // Each confirmation is opened from its view, so that view's module is loaded by now.
+    const text =
+      confirm.kind === 'erase'
+        ? this.privacy?.eraseText(this.i18n)
+        : this.sessionsUi?.revokeText(this.i18n, confirm.kind === 'revoke' ? confirm.session : undefined);
+    return text ?? { title: '', text: html``, action: '' };
   }
 
   #openConfirm(confirm: Confirm, trigger: HTMLElement): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../widget/i18n/en.js';
 import enAlerts from '../../widget/i18n/en-alerts.js';
 import enDevices from '../../widget/i18n/en-devices.js';
+import enSessions from '../../widget/i18n/en-sessions.js';
 import enPrivacy from '../../widget/i18n/en-privacy.js';
 import enSupport from '../../widget/i18n/en-support.js';
 import { verificationMessages } from '../../widget/i18n/verification.js';
@@ -25,6 +26,7 @@ const english = {
   ...enSupport,
   ...enAlerts,
   ...enDevices,
+  ...enSessions,
   ...Object.fromEntries(kinds.map((k) => [`dev_${k}`, ''])),
 };
 

@@ -194,7 +194,10 @@ const de: Messages = {
 
   err_network:
     'Der Aktivitätsdienst ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
-  err_auth: 'Ihre Anmeldung ist abgelaufen. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  err_auth:
+    'Wir konnten nicht bestätigen, dass Sie es sind. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  offline:
+    'Offline: Angezeigt wird der zuletzt geladene Stand. Er aktualisiert sich, sobald die Verbindung wieder da ist.',
   err_forbidden: 'Sie haben darauf keinen Zugriff.',
   err_not_found: 'Das wurde nicht gefunden.',
   err_rate_limited: 'Zu viele Anfragen. Warten Sie einen Moment und versuchen Sie es erneut.',

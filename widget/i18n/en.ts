@@ -3,6 +3,7 @@
 import type enAlerts from './en-alerts.js';
 import type { DeviceKindNames, default as enDevices } from './en-devices.js';
 import type enPrivacy from './en-privacy.js';
+import type enSessions from './en-sessions.js';
 import type enSupport from './en-support.js';
 
 // `{name}` marks a placeholder; keys ending in `_one`/`_other` are plural forms picked by Intl.PluralRules.
@@ -95,26 +96,16 @@ const en = {
   res_alerts: 'security alerts',
   res_erasure: 'erasure requests',
 
-  sessionsIntro: 'Where your account is signed in right now.',
-  signedIn: 'Signed in {time}',
-  lastActive: 'Last active {time}',
-  revoke: 'Sign out',
-  revokeLabel: 'Sign out {device}',
-  revokeOthers: 'Sign out all other sessions',
-  confirmRevokeTitle: 'Sign out this session?',
-  confirmRevokeBody: '{device} will be signed out and will have to sign in again.',
-  confirmOthersTitle: 'Sign out all other sessions?',
-  confirmOthersBody: 'Every session except this one will be signed out.',
   revokedOne: 'Signed out {device}.',
   revokedGone: 'That session had already ended.',
   revokedOthers_one: 'Signed out {n} other session.',
   revokedOthers_other: 'Signed out {n} other sessions.',
-  emptySessions: 'No active sessions.',
 
   alerts: 'Security alerts',
 
   err_network: 'Can’t connect. Check your connection and try again.',
-  err_auth: 'Your sign-in has expired. Reload the page and try again.',
+  err_auth: 'We couldn’t confirm it’s you. Reload the page and try again.',
+  offline: 'Offline: showing what was loaded. It updates by itself when the connection is back.',
   err_forbidden: 'You don’t have access to this.',
   err_not_found: 'This could not be found.',
   err_rate_limited: 'Too many requests. Wait a moment and try again.',
@@ -129,6 +120,7 @@ export type MessageKey =
   | keyof typeof enPrivacy
   | keyof typeof enSupport
   | keyof typeof enAlerts
+  | keyof typeof enSessions
   | keyof typeof enDevices
   | keyof DeviceKindNames;
 export type Messages = Record<MessageKey, string>;

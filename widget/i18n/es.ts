@@ -193,7 +193,8 @@ const es: Messages = {
 
   err_network:
     'No se puede conectar con el servicio de actividad. Comprueba tu conexión y vuelve a intentarlo.',
-  err_auth: 'Tu sesión ha caducado. Recarga la página y vuelve a intentarlo.',
+  err_auth: 'No pudimos confirmar que eres tú. Recarga la página y vuelve a intentarlo.',
+  offline: 'Sin conexión: se muestra lo que se cargó. Se actualizará solo cuando vuelva la conexión.',
   err_forbidden: 'No tienes acceso a esto.',
   err_not_found: 'No se ha encontrado.',
   err_rate_limited: 'Demasiadas solicitudes. Espera un momento y vuelve a intentarlo.',

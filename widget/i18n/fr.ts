@@ -192,7 +192,9 @@ const fr: Messages = {
   ev_log_accessed_agent: 'Les enregistrements du client ont été consultés lors d’une enquête',
 
   err_network: 'Impossible de joindre le service d’activité. Vérifiez votre connexion et réessayez.',
-  err_auth: 'Votre connexion a expiré. Rechargez la page et réessayez.',
+  err_auth: 'Nous n’avons pas pu confirmer votre identité. Rechargez la page et réessayez.',
+  offline:
+    'Hors ligne : affichage de ce qui a été chargé. La mise à jour reprendra d’elle-même au retour de la connexion.',
   err_forbidden: 'Vous n’avez pas accès à ceci.',
   err_not_found: 'Introuvable.',
   err_rate_limited: 'Trop de requêtes. Patientez un instant et réessayez.',
