@@ -8,6 +8,8 @@ import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { newDeviceNotice } from './notify/new-device.js';
+import { revokeOnPasswordChange } from './notify/password-change.js';
 import { alertRules } from './rules/engine.js';
 import { AlertRaiser } from './rules/raise.js';
 import { Windows } from './rules/windows.js';
@@ -70,7 +72,7 @@ export function createServices(
       }),
     );
   }
-  return {
+  const services: Services = {
     config,
     logger,
     store,
@@ -85,4 +87,7 @@ export function createServices(
     windows,
     metrics: new Metrics(),
   };
+  pipeline.use(newDeviceNotice({ sqlite: store.sqlite, outbox, publicUrl: config.publicUrl }));
+  if (config.revokeOnPasswordChange) pipeline.use(revokeOnPasswordChange(services));
+  return services;
 }

@@ -132,6 +132,7 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
   ).run(subject);
   const personal = db.prepare('DELETE FROM personal_data WHERE subject = ?').run(subject).changes;
   db.prepare('DELETE FROM devices WHERE subject = ?').run(subject);
+  db.prepare('DELETE FROM revoke_links WHERE subject = ?').run(subject);
   db.prepare("UPDATE alerts SET summary = '[erased]' WHERE subject = ?").run(subject);
   s.windows.forgetKey(subject);
   db.prepare('DELETE FROM rule_hits WHERE net = ? OR key LIKE ?').run(subject, `${subject}:%`);

@@ -219,3 +219,17 @@ export const ruleHits = sqliteTable(
   },
   (t) => [index('rule_hits_window').on(t.kind, t.key, t.ts)],
 );
+
+/** Single-use links that sign one session out (from a "new sign-in" email). Only a hash of each is kept. */
+export const revokeLinks = sqliteTable(
+  'revoke_links',
+  {
+    tokenHash: text('token_hash').primaryKey(), // SHA-256 of the link's secret; the secret itself is never stored
+    sessionId: text('session_id').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('revoke_links_expiry').on(t.expiresAt)],
+);
