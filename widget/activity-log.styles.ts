@@ -115,12 +115,14 @@ export const styles = css`
     color: var(--_accent);
     text-decoration: underline;
   }
+  /* Tabs wrap onto a second line in a narrow container: every one stays visible, none is cut. */
   .tabs {
     display: flex;
+    flex-wrap: wrap;
     border-bottom: 1px solid var(--_border);
-    overflow-x: auto;
   }
   [role='tab'] {
+    white-space: nowrap;
     background: none;
     border: 0;
     border-bottom: 2px solid transparent;
@@ -191,7 +193,15 @@ export const styles = css`
   a {
     color: var(--_accent);
   }
+  /* Japanese breaks between words and phrases, not inside them; long runs still break rather than overflow. */
+  :lang(ja) {
+    word-break: keep-all;
+    line-break: strict;
+    overflow-wrap: anywhere;
+  }
   .badge {
+    white-space: nowrap;
+    display: inline-block;
     margin-inline-start: 0.25rem;
     padding: 0 0.5rem;
     border: 1px solid;
