@@ -209,6 +209,7 @@ export const styles = css`
     font-size: 0.75rem;
   }
   time {
+    white-space: nowrap;
     position: relative;
     text-decoration: underline dotted;
   }
