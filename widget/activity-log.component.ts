@@ -23,7 +23,7 @@ import { ActivityFeed } from './internal/feed.js';
 import { I18n, loadMessages, resolveLocale } from './internal/i18n.js';
 import { LiveController } from './internal/live.js';
 import { Loader } from './internal/loader.js';
-import { canReport, type FilterKind, SESSION_TYPES } from './internal/paging.js';
+import { canReport, type FilterKind, fold, SESSION_TYPES } from './internal/paging.js';
 import type { LogVerification } from './internal/verification-view.js';
 import type { ActivityLogEventDetails } from './types.js';
 
@@ -598,7 +598,8 @@ export class ActivityLog extends LitElement {
       this.verification = module.startVerification(this, {
         key,
         server: () => this.api,
-        items: () => this.#feed.items,
+        // What the feed shows: folded repeats and echoes are not rows of their own.
+        items: () => fold(this.#feed.items).map((r) => r.item),
         fetchProof: (id, signal) => this.#client.json(`activity/${enc(id)}/proof`, { signal }),
         onError: (detail) => this.#emit('activity-error', detail),
       });

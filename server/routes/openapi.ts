@@ -233,6 +233,27 @@ export function buildOpenApi(): Json {
     summary: 'The log verifier key (C2SP vkey)',
     responses: { '200': text('<origin>+<key id>+<base64 key>') },
   });
+  const html = (description: string) => ({
+    description,
+    content: { 'text/html': { schema: { type: 'string' } } },
+  });
+  const linkToken = {
+    name: 'token',
+    in: 'path',
+    required: true,
+    description: 'The secret of a signin.new_device revoke link (single use, 7 days)',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+  };
+  add('/v1/revoke/{token}', 'get', {
+    summary: 'The confirmation page of a revoke link; changes nothing',
+    parameters: [linkToken],
+    responses: { '200': html('Sign out this device?'), '404': html('Used, expired or unknown link') },
+  });
+  add('/v1/revoke/{token}', 'post', {
+    summary: 'Signs the link’s session out (session_revoked, revoked_by: link); the link is then used up',
+    parameters: [linkToken],
+    responses: { '200': html('Signed out'), '404': html('Used, expired or unknown link') },
+  });
   add('/v1/log/consistency', 'get', {
     summary: 'RFC 9162 consistency proof between two tree sizes',
     parameters: ['from', 'to'].map((name) => ({

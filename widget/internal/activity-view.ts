@@ -87,11 +87,12 @@ function list(p: ActivityViewProps): TemplateResult {
   if (feed.status === 'error') return failure(i18n, feed.error, p.onRetry);
   if (feed.status !== 'ready') return skeleton(i18n, 4);
   if (feed.items.length === 0) return empty(i18n.t(feed.kind === 'all' ? 'emptyActivity' : 'emptyFiltered'));
-  return html`${groupByDay(feed.items, p.now, i18n.tag).map(
+  const rows = fold(feed.items).map((r) => ({ ...r, timestamp: r.item.timestamp }));
+  return html`${groupByDay(rows, p.now, i18n.tag).map(
     (day) => html`<section class="day">
       <h2 part="day-heading">${day.label}</h2>
       <ul role="list">
-        ${fold(day.items).map((row) => item(p, row.item, row.count))}
+        ${day.items.map((row) => item(p, row.item, row.count))}
       </ul>
     </section>`,
   )}

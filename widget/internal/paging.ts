@@ -114,6 +114,7 @@ function sameAgain(a: ActivityItem, b: ActivityItem): boolean {
     a.event_type === b.event_type &&
     REPEATS.has(a.event_type) &&
     a.session === b.session &&
+    a.timestamp.slice(0, 10) === b.timestamp.slice(0, 10) &&
     String(a.metadata?.action ?? '') === String(b.metadata?.action ?? '')
   );
 }

@@ -294,6 +294,7 @@ describe('each item', () => {
         'id',
         'ip',
         'level',
+        'location',
         'metadata',
         'outcome',
         'session',
