@@ -1,5 +1,6 @@
-// Recognising what a metadata key names ("api-Key", "apiKey", "customer_email"), for redaction and for
-// keeping personal data apart.
+// Recognising what a metadata key names ("api-Key", "apiKey", "customer_email"), for keeping personal data
+// apart. Keys are compared after folding look-alike letters and full-width forms (server/privacy/normalize).
+import { keyWords } from '../privacy/normalize.js';
 
 export interface KeyNames {
   /** Matched anywhere in the key with separators removed and lower-cased ("apikey" in "x-Api-Key"). */
@@ -10,12 +11,9 @@ export interface KeyNames {
 
 export function keyNames(names: KeyNames): (key: string) => boolean {
   return (key) => {
-    const joined = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const words = keyWords(key);
+    const joined = words.join('');
     if (names.parts.some((part) => joined.includes(part))) return true;
-    const words = key
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/[^a-z0-9]+/);
     return words.some((w) => names.words.has(w));
   };
 }

@@ -1,6 +1,7 @@
 // Personal data inside metadata is lifted out of the chained event into `personal_data`, so erasure can
 // remove it; the chained event keeps the key with a placeholder.
 import { isIp, maskIpsInText } from '../../shared/mask.js';
+import { isbnValid, ssnValid } from '../privacy/checksums.js';
 import { keyNames } from './key-names.js';
 
 export const PERSONAL = '[personal]';
@@ -36,13 +37,28 @@ const PHONE = /^\+?[\d\s().-]{7,24}$/;
 // Dates such as 2026-04-01 or 01.04.2026 have the digits and separators of a phone number but are not one.
 const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;
 
+/**
+ * Digits and separators that are something other than a phone number: an ISBN (its check digit holds),
+ * or an SSN in groups of 3-2-4 — a secret, redacted before personal data is lifted, never kept as a phone.
+ */
+function numberNotPhone(value: string): boolean {
+  const v = value.trim().replace(/^ISBN(?:-1[03])?:?\s*/i, '');
+  const compact = v.replace(/[\s.-]/g, '').toUpperCase();
+  // ISBN-13 starts 978/979; an ISBN-10 only counts in its four hyphenated groups (0-306-40615-2), since
+  // one phone number in eleven passes its check digit.
+  if (compact.length === 13 && isbnValid(compact)) return true;
+  if (/^\d{1,5}-\d{1,7}-\d{1,7}-[\dX]$/i.test(v) && isbnValid(compact)) return true;
+  return /^\d{3}([\s.-])\d{2}\1\d{4}$/.test(v) && ssnValid(compact);
+}
+
 export function looksPersonal(value: string): boolean {
   if (EMAIL.test(value)) return true;
   if (
     PHONE.test(value) &&
     !DATE.test(value) &&
     (value.match(/\d/g)?.length ?? 0) >= 7 &&
-    /[\s().+-]/.test(value)
+    /[\s().+-]/.test(value) &&
+    !numberNotPhone(value)
   )
     return true;
   if (isIp(value) && /[.:]/.test(value)) return true;

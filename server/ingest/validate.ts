@@ -2,6 +2,7 @@
 import type { ZodError } from 'zod';
 import type { ValidationIssue } from '../../shared/errors.js';
 import { eventSchema, type IngestEvent, MAX_BATCH } from '../../shared/schemas/event.js';
+import { identifierLooksSecret, looksSecret } from '../privacy/detector.js';
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -19,6 +20,28 @@ export function zodIssues(error: ZodError, prefix: readonly PropertyKey[] = []):
   }));
 }
 
+const SECRET_IN_IDENTIFIER =
+  'looks like a secret (a key, token, password or card number); send an identifier instead';
+
+/**
+ * Fields the event cannot lose: a secret there cannot be replaced without losing the event, so the event
+ * is refused. Only formats that are certainly secrets count (a random id is not taken for a key); a JWT is
+ * allowed as a host session id, which is stored only as its HMAC.
+ */
+export function secretIdentifierIssues(
+  e: IngestEvent,
+  prefix: readonly PropertyKey[] = [],
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const refuse = (field: string) =>
+    issues.push({ path: formatPath([...prefix, field]), message: SECRET_IN_IDENTIFIER });
+  if (e.id !== undefined && identifierLooksSecret(e.id, { jwt: true })) refuse('id');
+  if (e.event_type.startsWith('x_') && looksSecret(e.event_type.slice(2))) refuse('event_type');
+  if (e.user_id !== undefined && identifierLooksSecret(e.user_id, { jwt: true })) refuse('user_id');
+  if (e.session_id !== undefined && identifierLooksSecret(e.session_id, { jwt: false })) refuse('session_id');
+  return issues;
+}
+
 export type Validated = { ok: true; events: IngestEvent[] } | { ok: false; issues: ValidationIssue[] };
 
 /** Accepts one event or `{"events": [...]}`; a single bad event rejects the whole body. */
@@ -32,9 +55,9 @@ export function validateIngestBody(body: unknown): Validated {
   const isBatch = 'events' in body;
   if (!isBatch) {
     const parsed = eventSchema.safeParse(body);
-    return parsed.success
-      ? { ok: true, events: [parsed.data] }
-      : { ok: false, issues: zodIssues(parsed.error) };
+    if (!parsed.success) return { ok: false, issues: zodIssues(parsed.error) };
+    const refused = secretIdentifierIssues(parsed.data);
+    return refused.length > 0 ? { ok: false, issues: refused } : { ok: true, events: [parsed.data] };
   }
   const { events, ...rest } = body as { events: unknown };
   const issues: ValidationIssue[] = [];
@@ -55,8 +78,13 @@ export function validateIngestBody(body: unknown): Validated {
   const out: IngestEvent[] = [];
   events.forEach((event, i) => {
     const parsed = eventSchema.safeParse(event);
-    if (parsed.success) out.push(parsed.data);
-    else if (issues.length < 500) issues.push(...zodIssues(parsed.error, ['events', i]));
+    if (!parsed.success) {
+      if (issues.length < 500) issues.push(...zodIssues(parsed.error, ['events', i]));
+      return;
+    }
+    const refused = secretIdentifierIssues(parsed.data, ['events', i]);
+    if (refused.length === 0) out.push(parsed.data);
+    else if (issues.length < 500) issues.push(...refused);
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, events: out };
 }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peterNeumann } from '../../shared/tlog/vectors.js';
 import {
   asUser,
   cli,
@@ -168,7 +169,7 @@ describe('evidence export', () => {
   it('should refuse an export whose checkpoint was signed by another key', () => {
     const copy = tempDir('receipts-export-key-');
     for (const f of readdirSync(dir)) writeFileSync(join(copy, f), readFileSync(join(dir, f)));
-    const stranger = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
+    const stranger = peterNeumann.vkey;
     const r = cli(server.env, ['verify-export', copy, '--key', stranger]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('checkpoint.txt: note has no signature by PeterNeumann');

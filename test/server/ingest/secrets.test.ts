@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, ingest, mintToken, startServer, type TestServer } from '../../support/server.js';
+import { rng, ssn, withLuhn } from './corpus/random.js';
 
 const CHROME_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
@@ -37,16 +38,30 @@ function fakePem(label: string): { pem: string; line: string } {
   };
 }
 
-/** Luhn-valid card numbers (public test numbers), formatted as people type them. */
-const CARDS = {
-  visaSpaces: '4111 1111 1111 1111',
-  mastercardDashes: '5555-5555-5555-4444',
-  amexGroups: '3782 822463 10005',
-  discoverPlain: '6011111111111117',
-  jcbText: '3530 1113 3330 0000',
-  dinersDashes: '3056-9309-0259-04',
-  visaNumber: '4242424242424242',
+/** Luhn-valid card numbers, generated here and formatted as people type them. */
+const r = rng(11);
+const card = (prefix: string, length: number) =>
+  withLuhn(prefix + r.chars('0123456789', length - prefix.length - 1));
+const spaced = (n: string, sizes: number[], sep: string) => {
+  const parts: string[] = [];
+  let at = 0;
+  for (const k of sizes) {
+    parts.push(n.slice(at, at + k));
+    at += k;
+  }
+  return parts.join(sep);
 };
+const CARDS = {
+  visaSpaces: spaced(card('4', 16), [4, 4, 4, 4], ' '),
+  mastercardDashes: spaced(card('55', 16), [4, 4, 4, 4], '-'),
+  amexGroups: spaced(card('37', 15), [4, 6, 5], ' '),
+  discoverPlain: card('6011', 16),
+  jcbText: spaced(card('35', 16), [4, 4, 4, 4], ' '),
+  dinersDashes: spaced(card('30', 14), [4, 4, 4, 2], '-'),
+  visaNumber: card('4', 16),
+};
+const SSN_BY_KEY = ssn(r).join('-');
+const SSN_IN_TEXT = ssn(r);
 
 interface Case {
   name: string;
@@ -146,7 +161,7 @@ function corpus(): Case[] {
     [CARDS.visaSpaces],
     ['metadata.card_number'],
   );
-  add('ssn by key', { metadata: { ssn: '078-05-1120' } }, ['078-05-1120'], ['metadata.ssn']);
+  add('ssn by key', { metadata: { ssn: SSN_BY_KEY } }, [SSN_BY_KEY], ['metadata.ssn']);
 
   // Secret-looking values under innocent keys, whole or inside free text.
   {
@@ -214,8 +229,8 @@ function corpus(): Case[] {
   );
   add(
     'SSN in text',
-    { metadata: { memo: 'applicant 219-09-9999 verified' } },
-    ['219-09-9999', '219099999'],
+    { metadata: { memo: `applicant ${SSN_IN_TEXT.join('-')} verified` } },
+    [SSN_IN_TEXT.join('-'), SSN_IN_TEXT.join('')],
     ['metadata.memo'],
   );
   {
