@@ -3,8 +3,8 @@
 import { createHmac } from 'node:crypto';
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
-import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
 import { presentDevice } from '../derive/user-agent.js';
+import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
 import { placeFrom } from '../views/place.js';
 import type { AlertDraft, AlertRaiser } from './raise.js';
 import type { Windows } from './windows.js';
