@@ -256,7 +256,7 @@ export async function serverMetrics(url) {
     return {
       group_commits: get('receipts_group_commits'),
       head_seq: get('receipts_audit_head_seq'),
-      heap_used_mb: round((get('nodejs_heap_used_bytes') ?? Number.NaN) / 2 ** 20, 1),
+      heap_used_mb: round((get('nodejs_heap_size_used_bytes') ?? Number.NaN) / 2 ** 20, 1),
     };
   } catch {
     return {};

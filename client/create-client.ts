@@ -1,11 +1,10 @@
 // `createReceiptsClient`: one object for everything a host's backend does with Receipts.
-import { Webhook } from 'standardwebhooks';
 import type { HostSessionStatus } from '../shared/api.js';
 import { EventQueue } from './event-queue.js';
 import type { ReceiptsEvent } from './event-types.js';
 import { type ReceiptsClientOptions, resolveOptions } from './options.js';
 import { sessionStatus } from './session-status.js';
-import { type ReceiptsWebhookEvent, verifyWith, type WebhookHeaders } from './webhook.js';
+import { type ReceiptsWebhookEvent, verifyWith, type WebhookHeaders, webhookVerifier } from './webhook.js';
 import { createWidgetToken, type WidgetTokenOptions, widgetSecretKey } from './widget-token.js';
 
 export interface ReceiptsClient {
@@ -31,7 +30,7 @@ export function createReceiptsClient(options: ReceiptsClientOptions): ReceiptsCl
   const resolved = resolveOptions(options);
   // Bad secrets fail here, at start-up, rather than on the first request that needs them.
   const widgetKey = options.widgetSecret === undefined ? undefined : widgetSecretKey(options.widgetSecret);
-  const webhook = options.webhookSecret === undefined ? undefined : new Webhook(options.webhookSecret);
+  const webhook = options.webhookSecret === undefined ? undefined : webhookVerifier(options.webhookSecret);
   const queue = new EventQueue(resolved);
   return {
     record: (event) => queue.record(event),

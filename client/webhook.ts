@@ -1,8 +1,21 @@
 // Webhooks from Receipts, signed per Standard Webhooks: verify the signature, then read the message.
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { WebhookVerificationError as LibraryVerificationError, Webhook } from 'standardwebhooks';
 import { ReceiptsError } from './errors.js';
 
-export { WebhookVerificationError };
+/** A missing or bad signature, or a stale timestamp. Our own class, so the package's types stand alone. */
+export class WebhookVerificationError extends Error {
+  override readonly name = 'WebhookVerificationError';
+}
+
+/** What verifies a signed body: a Standard Webhooks `Webhook`. */
+export interface WebhookVerifier {
+  verify(payload: string, headers: Record<string, string>): unknown;
+}
+
+/** A verifier for a `whsec_…` secret. */
+export function webhookVerifier(secret: string): WebhookVerifier {
+  return new Webhook(secret);
+}
 
 export type WebhookEventType = 'session.revoked' | 'alert.raised' | 'erasure.completed' | 'checkpoint.signed';
 
@@ -37,14 +50,18 @@ function pickHeaders(headers: WebhookHeaders): Record<string, string> {
 }
 
 /** Checks the signature of a raw webhook body with an existing `Webhook`; returns the parsed message. */
-export function verifyWith(webhook: Webhook, payload: string | Uint8Array, headers: WebhookHeaders) {
+export function verifyWith(webhook: WebhookVerifier, payload: string | Uint8Array, headers: WebhookHeaders) {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new TypeError(
       'receipts: verifyWebhook needs the raw request body (a string or bytes), not parsed JSON',
     );
   }
   const text = typeof payload === 'string' ? payload : new TextDecoder().decode(payload);
-  const message = webhook.verify(text, pickHeaders(headers)) as Partial<ReceiptsWebhookEvent> | null;
+  const message = verifySignature(
+    webhook,
+    text,
+    pickHeaders(headers),
+  ) as Partial<ReceiptsWebhookEvent> | null;
   if (
     !message ||
     typeof message !== 'object' ||
@@ -61,6 +78,15 @@ export function verifyWith(webhook: Webhook, payload: string | Uint8Array, heade
   return { type: message.type, timestamp: message.timestamp, data: message.data } as ReceiptsWebhookEvent;
 }
 
+function verifySignature(webhook: WebhookVerifier, text: string, headers: Record<string, string>): unknown {
+  try {
+    return webhook.verify(text, headers);
+  } catch (error) {
+    if (error instanceof LibraryVerificationError) throw new WebhookVerificationError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Verifies a webhook from Receipts with `RECEIPTS_WEBHOOK_SECRET` (`whsec_…`). Pass the raw body exactly
  * as received. Throws `WebhookVerificationError` on a missing or bad signature or a stale timestamp.
@@ -70,5 +96,5 @@ export function verifyWebhook(
   payload: string | Uint8Array,
   headers: WebhookHeaders,
 ): ReceiptsWebhookEvent {
-  return verifyWith(new Webhook(secret), payload, headers);
+  return verifyWith(webhookVerifier(secret), payload, headers);
 }

@@ -8,8 +8,10 @@ import { secureHeaders } from 'hono/secure-headers';
 import { requireKey, requireWidget } from './http/auth.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
+import { measureRequests } from './http/measure.js';
 import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
+import { refusedOriginReporter } from './http/refused-origins.js';
 import { isStoreFull, StoreHealth } from './http/store-health.js';
 import './http/types.js';
 import { ownEvent } from './ingest/pipeline.js';
@@ -38,6 +40,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   const health = new StoreHealth(s.store.path);
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
+  app.use(measureRequests(s.metrics));
   app.use(noStore(['/v1/me', '/v1/support', '/v1/admin']));
   app.use(async function refuseWhileStopping(c, next) {
     if (options.isStopping?.()) {
@@ -81,7 +84,10 @@ export function createApp(s: Services, options: AppOptions = {}) {
 
   app.route('/', opsRoutes(s, health));
   app.route('/widget', widgetRoutes(options.widgetDir));
-  app.route('/', openApiRoute());
+  app.route(
+    '/',
+    openApiRoute(() => app.routes),
+  );
 
   // Host ingestion.
   const perKey = new RateLimiter(config.rateLimits.ingestPerMinute);
@@ -96,8 +102,13 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.route('/v1', hostRoutes(s));
 
   // People: the user, and support on a user's behalf.
+  const reportRefusedOrigin = refusedOriginReporter(logger);
   const corsForWidget = cors({
-    origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+    origin: (origin, c) => {
+      if (config.allowedOrigins.includes(origin)) return origin;
+      reportRefusedOrigin(origin, c);
+      return null;
+    },
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'X-Support-Reason'],
     exposeHeaders: ['Retry-After', 'Content-Disposition', 'X-Request-Id'],

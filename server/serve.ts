@@ -61,7 +61,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stopJobs = startJobs(s);
   const stopStreams = startStreams(s);
 
-  const delivery = config.webhook ? new WebhookDelivery(s.outbox, config.webhook, logger) : null;
+  const delivery = config.webhook
+    ? new WebhookDelivery(s.outbox, config.webhook, logger, { metrics: s.metrics })
+    : null;
   delivery?.start();
 
   let stopping: Promise<void> | null = null;

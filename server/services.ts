@@ -41,9 +41,15 @@ export function createServices(
   store: Store = openStore(config.dbPath),
 ): Services {
   const log = new AuditLog(store.sqlite);
+  const metrics = new Metrics();
+  let headAtGroupStart = 0;
   const commit = new GroupCommit(store.sqlite, {
-    beforeGroup: () => log.syncWithStore(),
+    beforeGroup: () => {
+      log.syncWithStore();
+      headAtGroupStart = log.head().seq;
+    },
     onRollback: () => log.resync(),
+    afterCommit: (group) => metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart }),
   });
   const sessions = new SessionTracker(store.sqlite);
   const devices = new DeviceTracker(store.sqlite);
@@ -85,7 +91,7 @@ export function createServices(
     keys: new KeyRing(store.sqlite, config.ingestKeys),
     outbox,
     windows,
-    metrics: new Metrics(),
+    metrics,
   };
   pipeline.use(newDeviceNotice({ sqlite: store.sqlite, outbox, publicUrl: config.publicUrl }));
   if (config.revokeOnPasswordChange) pipeline.use(revokeOnPasswordChange(services));

@@ -7,8 +7,16 @@ export interface Access {
   /** Who looked: `admin:<key name>`, `operator:cli`. */
   who: string;
   reason: string;
-  action: 'investigate' | 'export' | 'checkpoint' | 'proof';
-  query: { user_id?: string; ip?: string; cidr?: string; from?: string; to?: string };
+  action: 'investigate' | 'export' | 'checkpoint' | 'proof' | 'webhooks' | 'webhook_retry';
+  query: {
+    user_id?: string;
+    ip?: string;
+    cidr?: string;
+    from?: string;
+    to?: string;
+    status?: string;
+    webhook_id?: string;
+  };
 }
 
 /** Records `log_accessed`. The account looked at sees it in their own activity. */

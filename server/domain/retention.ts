@@ -122,24 +122,21 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
       }
       db.prepare('DELETE FROM personal_data WHERE seq <= ?').run(plan.throughSeq);
       db.prepare('DELETE FROM events WHERE seq <= ?').run(plan.throughSeq);
-      s.pipeline.apply(
-        ownEvent(s.pipeline, {
-          event_type: 'retention_applied',
-          level: 'INFO',
-          outcome: 'success',
-          metadata: {
-            through_seq: plan.throughSeq,
-            pruned: plan.auditEvents,
-            // Hex, not base64: it must read as a digest, not as a key the redactor would take out.
-            signature: boundary
-              ? signText(
-                  retentionText(s.config.logOrigin, plan.throughSeq, boundary.hash),
-                  identityOf(s.config),
-                ).toString('hex')
-              : null,
-          },
-        }),
-      );
+      const record = ownEvent(s.pipeline, {
+        event_type: 'retention_applied',
+        level: 'INFO',
+        outcome: 'success',
+        metadata: { through_seq: plan.throughSeq, pruned: plan.auditEvents },
+      });
+      // The log key's signature over the cut is added after redaction: it is Receipts' own public value, and
+      // a redactor rightly wary of anything under a key named "signature" must not be able to erase it.
+      (record.event.metadata as Record<string, unknown>).signature = boundary
+        ? signText(
+            retentionText(s.config.logOrigin, plan.throughSeq, boundary.hash),
+            identityOf(s.config),
+          ).toString('hex')
+        : null;
+      s.pipeline.apply(record);
     }
     if (retention.activityDays !== null && plan.activityDetails > 0) {
       db.prepare(

@@ -4,10 +4,24 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AlertView, ReportResult, RevokeResult } from '../../shared/api.js';
 import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
+import {
+  activityPageSchema,
+  alertListSchema,
+  alertViewSchema,
+  deviceListSchema,
+  erasureViewSchema,
+  errorSchema,
+  eventProofSchema,
+  exportJsonSchema,
+  reportResultSchema,
+  revokeResultSchema,
+  sessionListSchema,
+} from '../../shared/schemas/responses.js';
 import { proveEvent } from '../domain/checkpoints.js';
 import { cancelErasure, ErasureRefused, erasureStatus, requestErasure } from '../domain/erasure.js';
 import { revokeInTransaction, revokeSessions } from '../domain/revoke.js';
 import { keepTypedApart } from '../domain/typed-text.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import { ownEvent } from '../ingest/pipeline.js';
@@ -16,6 +30,51 @@ import { ActivityView } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
+
+/** What each route takes and answers, for `/openapi.json` (routes/openapi.ts adds credentials and errors). */
+const DOCS = {
+  activity: {
+    summary: 'Activity, newest first',
+    query: activityQuerySchema,
+    responses: { 200: activityPageSchema },
+  },
+  proof: { summary: 'Inclusion proof of one event', responses: { 200: eventProofSchema, 404: errorSchema } },
+  report: {
+    summary: "This wasn't me: revokes that event's session and records activity_reported",
+    body: reportBodySchema,
+    responses: { 200: reportResultSchema, 404: errorSchema },
+  },
+  sessions: { summary: 'Active sessions, this device first', responses: { 200: sessionListSchema } },
+  revokeOthers: { summary: 'Sign out every other session', responses: { 200: revokeResultSchema } },
+  revoke: { summary: 'Revoke a session', responses: { 200: revokeResultSchema, 404: errorSchema } },
+  devices: { summary: 'Devices with first and last seen', responses: { 200: deviceListSchema } },
+  erasure: { summary: 'Erasure status', responses: { 200: erasureViewSchema } },
+  requestErasure: {
+    summary: 'Request erasure (carried out after the grace period)',
+    responses: { 202: erasureViewSchema, 409: errorSchema },
+  },
+  cancelErasure: {
+    summary: 'Cancel a pending erasure',
+    responses: { 200: erasureViewSchema, 404: errorSchema },
+  },
+  alerts: { summary: 'Security alerts about this account', responses: { 200: alertListSchema } },
+  ack: { summary: 'Yes, this was me', responses: { 200: alertViewSchema, 404: errorSchema } },
+  export: {
+    summary: 'Download the activity (right of access): JSON, or CSV per RFC 4180 with `format=csv`',
+    query: exportQuerySchema,
+    responses: {
+      200: {
+        description: 'An attachment (`Content-Disposition`): JSON as below, or text/csv',
+        schema: exportJsonSchema,
+        alsoAs: ['text/csv'],
+      },
+    },
+  },
+  stream: {
+    summary: 'Live updates: server-sent events `activity`, `sessions`, `alert`, `ping`',
+    responses: { 200: { description: 'An event stream', mediaType: 'text/event-stream' } },
+  },
+} satisfies Record<string, RouteDoc>;
 
 /** Whose account a request is about, and who is acting. */
 export interface Account {
@@ -42,7 +101,7 @@ export function accountRoutes(
   const views = new SessionsView(s.store.sqlite);
   const app = new Hono();
 
-  app.get('/activity', (c) => {
+  app.get('/activity', describeRoute(DOCS.activity), (c) => {
     const q = parseQuery(c, activityQuerySchema);
     const a = account(c);
     if (!a.subject) return c.json({ items: [], next_cursor: null });
@@ -55,7 +114,7 @@ export function accountRoutes(
   });
 
   // An inclusion proof for one of the account's own events; another account's id answers as a missing one.
-  app.get('/activity/:id/proof', async (c) => {
+  app.get('/activity/:id/proof', describeRoute(DOCS.proof), async (c) => {
     const a = account(c);
     const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
     const proof = found ? await proveEvent(s, found.seq) : null;
@@ -64,7 +123,7 @@ export function accountRoutes(
     return c.json(proof);
   });
 
-  app.post('/activity/:id/report', async (c) => {
+  app.post('/activity/:id/report', describeRoute(DOCS.report), async (c) => {
     const body = await parseBody(c, reportBodySchema);
     const a = account(c);
     const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
@@ -104,7 +163,7 @@ export function accountRoutes(
     return c.json(result);
   });
 
-  app.get('/sessions', (c) => {
+  app.get('/sessions', describeRoute(DOCS.sessions), (c) => {
     const a = account(c);
     // This device first, then the others by last activity.
     const items = a.subject
@@ -116,7 +175,7 @@ export function accountRoutes(
     return c.json({ items });
   });
 
-  app.post('/sessions/revoke-others', async (c) => {
+  app.post('/sessions/revoke-others', describeRoute(DOCS.revokeOthers), async (c) => {
     const a = account(c);
     const others = a.subject ? views.activeSessions(a.subject).filter((r) => r.ref !== a.currentRef) : [];
     const revoked = await revokeSessions(s, {
@@ -128,7 +187,7 @@ export function accountRoutes(
     return c.json({ revoked } satisfies RevokeResult);
   });
 
-  app.delete('/sessions/:id', async (c) => {
+  app.delete('/sessions/:id', describeRoute(DOCS.revoke), async (c) => {
     const a = account(c);
     const session = a.subject ? views.find(a.subject, c.req.param('id')) : undefined;
     // Another user's session answers exactly like a missing one.
@@ -142,14 +201,14 @@ export function accountRoutes(
     return c.json({ revoked } satisfies RevokeResult);
   });
 
-  app.get('/devices', (c) => {
+  app.get('/devices', describeRoute(DOCS.devices), (c) => {
     const a = account(c);
     return c.json({ items: a.subject ? views.deviceList(a.subject) : [] });
   });
 
-  app.get('/erasure', (c) => c.json(erasureStatus(s, account(c).subject)));
+  app.get('/erasure', describeRoute(DOCS.erasure), (c) => c.json(erasureStatus(s, account(c).subject)));
 
-  app.post('/erasure', async (c) => {
+  app.post('/erasure', describeRoute(DOCS.requestErasure), async (c) => {
     const a = account(c);
     try {
       return c.json(await requestErasure(s, a.userId, a.actor), 202);
@@ -159,20 +218,20 @@ export function accountRoutes(
     }
   });
 
-  app.delete('/erasure', async (c) => {
+  app.delete('/erasure', describeRoute(DOCS.cancelErasure), async (c) => {
     const a = account(c);
     if (!(await cancelErasure(s, a.userId, a.actor)))
       throw new ApiError(404, 'not_found', 'No pending erasure request.');
     return c.json(erasureStatus(s, a.subject));
   });
 
-  app.get('/alerts', (c) => {
+  app.get('/alerts', describeRoute(DOCS.alerts), (c) => {
     const a = account(c);
     const items: AlertView[] = a.subject ? listAlerts(s.store.sqlite, a.subject) : [];
     return c.json({ items });
   });
 
-  app.post('/alerts/:id/ack', async (c) => {
+  app.post('/alerts/:id/ack', describeRoute(DOCS.ack), async (c) => {
     const a = account(c);
     const alert = a.subject ? acknowledgeAlert(s.store.sqlite, a.subject, c.req.param('id')) : null;
     if (!alert) throw notFound();
@@ -180,7 +239,7 @@ export function accountRoutes(
   });
 
   if (options.export) {
-    app.get('/export', async (c) => {
+    app.get('/export', describeRoute(DOCS.export), async (c) => {
       const { format } = parseQuery(c, exportQuerySchema);
       const a = account(c);
       await s.pipeline.transact(() =>
@@ -219,7 +278,7 @@ export function accountRoutes(
   }
 
   if (options.stream) {
-    app.get('/stream', (c) => {
+    app.get('/stream', describeRoute(DOCS.stream), (c) => {
       const a = account(c);
       return streamSSE(c, async (stream) => {
         let lastSeq = s.log.head().seq;

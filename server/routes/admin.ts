@@ -5,14 +5,23 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { text } from '../../shared/schemas/event.js';
 import { accessReasonSchema, adminEventsQuerySchema } from '../../shared/schemas/me.js';
+import {
+  errorSchema,
+  eventProofSchema,
+  evidenceFilesSchema,
+  investigationPageSchema,
+  signedCheckpointSchema,
+} from '../../shared/schemas/responses.js';
 import { latestCheckpoint } from '../audit/checkpoint.js';
 import { recordAccess } from '../domain/access.js';
 import { proveEventById } from '../domain/checkpoints.js';
 import { buildEvidence } from '../domain/evidence.js';
 import { BadQuery, investigate } from '../domain/investigate.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
 import type { Services } from '../services.js';
+import { adminWebhookRoutes } from './admin-webhooks.js';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'not an ISO 8601 timestamp with a time zone' });
 const exportBodySchema = z
@@ -25,6 +34,25 @@ const exportBodySchema = z
   .refine((b) => Boolean(b.user_id) !== Boolean(b.ip), {
     message: 'exactly one of user_id or ip is required',
   });
+
+/** What each route takes and answers, for `/openapi.json`. */
+const DOCS = {
+  events: {
+    summary: 'Investigation: events by ip, cidr or user_id, oldest first, with full IPs',
+    query: adminEventsQuerySchema,
+    responses: { 200: investigationPageSchema },
+  },
+  exports: {
+    summary: 'Evidence export: events, one inclusion proof each, the checkpoint and SHA256SUMS',
+    body: exportBodySchema,
+    responses: { 201: evidenceFilesSchema },
+  },
+  proof: { summary: 'Inclusion proof of one event', responses: { 200: eventProofSchema, 404: errorSchema } },
+  checkpoint: {
+    summary: 'The latest signed checkpoint',
+    responses: { 200: signedCheckpointSchema, 404: errorSchema },
+  },
+} satisfies Record<string, RouteDoc>;
 
 function requireReason(): MiddlewareHandler {
   return async function accessReason(c, next) {
@@ -46,7 +74,7 @@ export function adminRoutes(s: Services) {
   app.use('*', requireReason());
   const who = (name: string) => `admin:${name}`;
 
-  app.get('/events', async (c) => {
+  app.get('/events', describeRoute(DOCS.events), async (c) => {
     const q = parseQuery(c, adminEventsQuerySchema);
     try {
       const page = investigate(s, q);
@@ -63,7 +91,7 @@ export function adminRoutes(s: Services) {
     }
   });
 
-  app.post('/exports', async (c) => {
+  app.post('/exports', describeRoute(DOCS.exports), async (c) => {
     const body = await parseBody(c, exportBodySchema);
     await recordAccess(s, {
       who: who(c.get('key').name),
@@ -79,7 +107,7 @@ export function adminRoutes(s: Services) {
     }
   });
 
-  app.get('/events/:id/proof', async (c) => {
+  app.get('/events/:id/proof', describeRoute(DOCS.proof), async (c) => {
     const proof = await proveEventById(s, c.req.param('id'));
     if (!proof) throw new ApiError(404, 'not_found');
     await recordAccess(s, {
@@ -92,7 +120,10 @@ export function adminRoutes(s: Services) {
     return c.json(proof);
   });
 
-  app.get('/checkpoints/latest', (c) => {
+  // The webhook delivery log and replay (admin-webhooks.ts).
+  app.route('/webhooks', adminWebhookRoutes(s));
+
+  app.get('/checkpoints/latest', describeRoute(DOCS.checkpoint), (c) => {
     const checkpoint = latestCheckpoint(s.store.sqlite);
     if (!checkpoint) throw new ApiError(404, 'not_found', 'No checkpoint has been signed yet.');
     return c.json(checkpoint);

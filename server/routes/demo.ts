@@ -7,15 +7,43 @@ import { Hono } from 'hono';
 import ipaddr from 'ipaddr.js';
 import type { DeviceType } from '../../shared/api.js';
 import { normalizeIp } from '../../shared/mask.js';
+import { errorSchema, ingestResultSchema, tokenSchema } from '../../shared/schemas/responses.js';
 import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
 import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
 import { sessionRef } from '../derive/sessions.js';
 import { presentDevice } from '../derive/user-agent.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { createRevokeLink } from '../notify/revoke-links.js';
 import { mintWidgetToken } from '../security/tokens.js';
 import type { Services } from '../services.js';
 import { placeFrom } from '../views/place.js';
+
+const HTML = { description: 'An HTML page', mediaType: 'text/html' };
+
+/** What each route answers, for `/openapi.json`. Demo mode only. */
+const DOCS = {
+  page: { summary: 'The demo host page', tags: ['demo'], responses: { 200: HTML } },
+  console: { summary: 'The demo support console', tags: ['demo'], responses: { 200: HTML } },
+  token: {
+    summary: 'A widget token for the demo user, for this machine only',
+    tags: ['demo'],
+    responses: { 200: tokenSchema, 403: errorSchema },
+  },
+  simulate: {
+    summary: 'A sign-in from another device',
+    tags: ['demo'],
+    responses: { 202: ingestResultSchema, 403: errorSchema },
+  },
+  hostStatus: {
+    summary: 'The host status check of each simulated sign-in, and the email a host would send',
+    tags: ['demo'],
+    responses: {
+      200: { description: '{sessions: [{session_id, status, revoked_by}], email}' },
+      403: errorSchema,
+    },
+  },
+} satisfies Record<string, RouteDoc>;
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
@@ -54,13 +82,17 @@ export function demoRoutes(s: Services) {
   const app = new Hono();
   let currentSession = DEMO_SESSION;
 
-  app.get('/', (c) => c.html(renderHostPage({}), 200, { 'content-security-policy': PAGE_CSP }));
-  app.get('/support', (c) => c.html(renderSupportPage(), 200, { 'content-security-policy': PAGE_CSP }));
+  app.get('/', describeRoute(DOCS.page), (c) =>
+    c.html(renderHostPage({}), 200, { 'content-security-policy': PAGE_CSP }),
+  );
+  app.get('/support', describeRoute(DOCS.console), (c) =>
+    c.html(renderSupportPage(), 200, { 'content-security-policy': PAGE_CSP }),
+  );
 
   // What a host backend does: mint a short-lived token for the signed-in user. Only for a browser on this
   // machine (the socket's peer, never a header), and only ever for the demo user: the support console's
   // agent token is bound to the demo user too, so nobody can read or revoke another account through it.
-  app.post('/demo/token', async (c) => {
+  app.post('/demo/token', describeRoute(DOCS.token), async (c) => {
     if (!fromLoopback(c))
       throw new ApiError(403, 'forbidden', 'The demo token route answers this machine only.');
     const scope = c.req.query('scope') ?? 'user';
@@ -102,7 +134,7 @@ export function demoRoutes(s: Services) {
   const visitors: string[] = [];
   let email: { device: string; place: string; occurred_at: string; revoke_url: string } | null = null;
 
-  app.post('/demo/simulate-signin', async (c) => {
+  app.post('/demo/simulate-signin', describeRoute(DOCS.simulate), async (c) => {
     if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
     const visitor = VISITORS[visitors.length % VISITORS.length]!;
     const sessionId = `demo-visitor-${randomBytes(6).toString('hex')}`;
@@ -139,7 +171,7 @@ export function demoRoutes(s: Services) {
   });
 
   // The host's status check of each simulated session, as its backend would see it (GET /v1/sessions/:id).
-  app.get('/demo/host-status', (c) => {
+  app.get('/demo/host-status', describeRoute(DOCS.hostStatus), (c) => {
     if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
     const sessions = visitors.map((id) => {
       const row = s.sessions.find(sessionRef(s.config.pepper, id));

@@ -1,13 +1,28 @@
 // POST /v1/events: the host reports security events. A 202 means they are on disk.
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { eventSchema, MAX_BATCH } from '../../shared/schemas/event.js';
+import { errorSchema, ingestResultSchema } from '../../shared/schemas/responses.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { readBody } from '../http/read-body.js';
 import { validateIngestBody } from '../ingest/validate.js';
 import type { Services } from '../services.js';
 
+const event = eventSchema.meta({ id: 'Event' });
+
+/** What the route takes and answers, for `/openapi.json`. */
+const DOCS = {
+  ingest: {
+    summary: `Report one event or a batch of up to ${MAX_BATCH}; a 202 means they are on disk`,
+    body: z.union([event, z.object({ events: z.array(event).min(1).max(MAX_BATCH) })]),
+    responses: { 202: ingestResultSchema, 413: errorSchema, 415: errorSchema },
+  },
+} satisfies Record<string, RouteDoc>;
+
 export function eventRoutes(s: Services) {
   const app = new Hono();
-  app.post('/', async (c) => {
+  app.post('/', describeRoute(DOCS.ingest), async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type)) {
       throw new ApiError(415, 'invalid_request', 'Send the events as application/json.');
@@ -28,6 +43,7 @@ export function eventRoutes(s: Services) {
     const result = await s.pipeline.ingest(validated.events);
     s.metrics.inc('receipts_events_ingested_total', {}, result.accepted);
     s.metrics.inc('receipts_events_duplicate_total', {}, result.duplicates);
+    s.metrics.ingested(validated.events.length);
     return c.json(result, 202);
   });
   return app;

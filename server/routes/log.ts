@@ -1,10 +1,30 @@
 // The public face of the transparency log: the latest signed checkpoint, the verifier key and consistency
 // proofs. No credentials: only tree sizes and hashes leave the server here.
 import { Hono } from 'hono';
+import { z } from 'zod';
+import { consistencyProofSchema } from '../../shared/schemas/responses.js';
 import { identityOf } from '../audit/checkpoint.js';
 import { currentCheckpoint } from '../domain/checkpoints.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import type { Services } from '../services.js';
+
+/** What each route takes and answers, for `/openapi.json` (the handlers check their input themselves). */
+const DOCS = {
+  checkpoint: {
+    summary: 'The latest signed checkpoint, a C2SP signed note',
+    responses: { 200: { description: 'A signed note', mediaType: 'text/plain' } },
+  },
+  key: {
+    summary: 'The verifier key, a C2SP vkey line',
+    responses: { 200: { description: 'One vkey line', mediaType: 'text/plain' } },
+  },
+  consistency: {
+    summary: 'Consistency proof between two tree sizes (RFC 9162)',
+    query: z.object({ from: z.string().regex(/^\d+$/), to: z.string().regex(/^\d+$/) }),
+    responses: { 200: consistencyProofSchema },
+  },
+} satisfies Record<string, RouteDoc>;
 
 function treeSize(name: 'from' | 'to', raw: string | undefined): number {
   if (raw === undefined || raw === '')
@@ -19,18 +39,18 @@ function treeSize(name: 'from' | 'to', raw: string | undefined): number {
 export function logRoutes(s: Services) {
   const app = new Hono();
 
-  app.get('/checkpoint', async (c) => {
+  app.get('/checkpoint', describeRoute(DOCS.checkpoint), async (c) => {
     const cp = await currentCheckpoint(s);
     c.header('Cache-Control', 'no-cache');
     return c.text(cp.note, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
-  app.get('/key', (c) => {
+  app.get('/key', describeRoute(DOCS.key), (c) => {
     c.header('Cache-Control', 'public, max-age=300');
     return c.text(`${identityOf(s.config).vkey}\n`, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
 
-  app.get('/consistency', (c) => {
+  app.get('/consistency', describeRoute(DOCS.consistency), (c) => {
     const from = treeSize('from', c.req.query('from'));
     const to = treeSize('to', c.req.query('to'));
     s.log.syncWithStore();

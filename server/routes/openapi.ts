@@ -1,317 +1,191 @@
-// GET /openapi.json: OpenAPI 3.1, generated from the same zod schemas the routes validate with.
+// GET /openapi.json: OpenAPI 3.1 built from the routes the app registers. Each route declares its query,
+// body and replies beside its handler (http/describe-route.ts), over the zod schemas in shared/schemas/;
+// what a route prefix implies (credentials, reason headers, the usual errors) is added here, once.
+
 import { Hono } from 'hono';
+import type { RouterRoute } from 'hono/types';
 import { z } from 'zod';
-import { eventSchema, MAX_BATCH } from '../../shared/schemas/event.js';
-import { activityQuerySchema, exportQuerySchema, reportBodySchema } from '../../shared/schemas/me.js';
+import { errorSchema } from '../../shared/schemas/responses.js';
+import { describeRoute, type ReplyDoc, type RouteDoc, routeDocOf } from '../http/describe-route.js';
 
 type Json = Record<string, unknown>;
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') =>
-  z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
-
-function queryParams(s: z.ZodObject): Json[] {
-  const json = schema(s) as { properties?: Record<string, Json>; required?: string[] };
-  return Object.entries(json.properties ?? {}).map(([name, prop]) => ({
-    name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    schema: prop,
-  }));
-}
-
-const errorRef = { $ref: '#/components/schemas/Error' };
-const errors = (...codes: number[]) =>
-  Object.fromEntries(
-    codes.map((c) => [
-      String(c),
-      { description: `Error ${c}`, content: { 'application/json': { schema: errorRef } } },
-    ]),
-  );
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
-
-/** The operations on one account: served at /v1/me (the user) and /v1/support/users/{user_id} (support). */
-interface AccountOp {
-  method: 'get' | 'post' | 'delete';
-  path: string;
-  summary: string;
-  params?: Json[];
-  body?: Json;
-  ok: [string, Json];
+/** What every route under a prefix shares. */
+interface PrefixRule {
+  prefix: string;
+  tag: string;
+  security?: string;
+  header?: { name: string; description: string };
   errors: number[];
-  userOnly?: boolean;
 }
 
-export function buildOpenApi(): Json {
-  const event = schema(eventSchema);
-  const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
-  const file = { description: 'JSON or CSV file' };
-  const accountOps: AccountOp[] = [
-    {
-      method: 'get',
-      path: '/activity',
-      summary: 'Activity, newest first',
-      params: queryParams(activityQuerySchema),
-      ok: ['200', ok('A page of activity')],
-      errors: [400, 401, 429],
+const PREFIXES: PrefixRule[] = [
+  { prefix: '/v1/me', tag: 'user', security: 'widgetToken', errors: [401, 429] },
+  {
+    prefix: '/v1/support/',
+    tag: 'support',
+    security: 'widgetToken',
+    header: {
+      name: 'X-Support-Reason',
+      description: 'Why staff look (a ticket); recorded as support_access.',
     },
-    {
-      method: 'post',
-      path: '/activity/{id}/report',
-      summary: "This wasn't me",
-      params: [idParam],
-      body: schema(reportBodySchema),
-      ok: ['200', ok('Reported; the session is revoked')],
-      errors: [401, 404],
-    },
-    {
-      method: 'get',
-      path: '/activity/{id}/proof',
-      summary: 'Inclusion proof of an event against a signed checkpoint',
-      params: [idParam],
-      ok: ['200', ok('{seq, leaf_index, tree_size, event, proof, checkpoint}')],
-      errors: [401, 404],
-    },
-    {
-      method: 'get',
-      path: '/sessions',
-      summary: 'Active sessions',
-      ok: ['200', ok('Sessions')],
-      errors: [401],
-    },
-    {
-      method: 'delete',
-      path: '/sessions/{id}',
-      summary: 'Revoke a session',
-      params: [idParam],
-      ok: ['200', ok('Revoked')],
-      errors: [401, 404],
-    },
-    {
-      method: 'post',
-      path: '/sessions/revoke-others',
-      summary: 'Sign out all other sessions',
-      ok: ['200', ok('Revoked')],
-      errors: [401],
-    },
-    { method: 'get', path: '/devices', summary: 'Devices', ok: ['200', ok('Devices')], errors: [401] },
-    {
-      method: 'get',
-      path: '/export',
-      summary: 'Download the activity',
-      params: queryParams(exportQuerySchema),
-      ok: ['200', file],
-      errors: [400, 401],
-      userOnly: true,
-    },
-    { method: 'get', path: '/erasure', summary: 'Erasure status', ok: ['200', ok('Status')], errors: [401] },
-    {
-      method: 'post',
-      path: '/erasure',
-      summary: 'Request erasure',
-      ok: ['202', ok('Requested')],
-      errors: [401, 409],
-    },
-    {
-      method: 'delete',
-      path: '/erasure',
-      summary: 'Cancel a pending erasure',
-      ok: ['200', ok('Cancelled')],
-      errors: [401, 404],
-    },
-    { method: 'get', path: '/alerts', summary: 'Security alerts', ok: ['200', ok('Alerts')], errors: [401] },
-    {
-      method: 'post',
-      path: '/alerts/{id}/ack',
-      summary: 'Yes, this was me',
-      params: [idParam],
-      ok: ['200', ok('Acknowledged')],
-      errors: [401, 404],
-    },
-    {
-      method: 'get',
-      path: '/stream',
-      summary: 'Live updates (server-sent events)',
-      ok: ['200', { description: 'text/event-stream' }],
-      errors: [401],
-      userOnly: true,
-    },
-  ];
-  const paths: Record<string, Record<string, Json>> = {};
-  const add = (path: string, method: string, op: Json) => {
-    paths[path] ??= {};
-    paths[path]![method] = op;
+    errors: [400, 401, 403, 429],
+  },
+  {
+    prefix: '/v1/admin/',
+    tag: 'admin',
+    security: 'adminKey',
+    header: { name: 'X-Access-Reason', description: 'Why you look (a case); recorded as log_accessed.' },
+    errors: [400, 401, 403],
+  },
+  { prefix: '/v1/events', tag: 'host', security: 'ingestKey', errors: [401, 403, 429] },
+  { prefix: '/v1/sessions/', tag: 'host', security: 'ingestKey', errors: [401, 403] },
+  { prefix: '/v1/log/', tag: 'log', errors: [] },
+  { prefix: '/', tag: 'operations', errors: [] },
+];
+
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Bad input; `issues` names each field',
+  401: 'Missing or invalid credentials',
+  403: 'These credentials may not use this route',
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  413: 'Body too large',
+  415: 'Not JSON',
+  429: 'Too many requests; see Retry-After',
+  500: 'Something went wrong; quote the request id',
+  503: 'Shutting down or the store cannot take writes',
+};
+
+/** `/v1/me/sessions/:id` → `/v1/me/sessions/{id}`; a trailing wildcard names the file it serves. */
+export function openApiPath(path: string): string {
+  const trimmed = path.length > 1 ? path.replace(/\/$/, '') : path;
+  return trimmed.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?\??/g, '{$1}').replace(/\/\*$/, '/{file}');
+}
+
+const isZod = (value: unknown): value is z.ZodType => value instanceof z.ZodType;
+
+/** zod → JSON Schema; named schemas (`.meta({id})`) become components, referenced from here. */
+function toSchema(schema: z.ZodType, io: 'input' | 'output', components: Record<string, Json>): Json {
+  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  const { $schema: _, $defs, ...rest } = json as Json & { $defs?: Record<string, Json> };
+  const relink = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(relink);
+    if (!value || typeof value !== 'object') return value;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(value as Json)) {
+      out[k] =
+        k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : relink(v);
+    }
+    return out;
   };
-  const userIdParam = { name: 'user_id', in: 'path', required: true, schema: { type: 'string' } };
-  const reasonHeader = {
-    name: 'X-Support-Reason',
-    in: 'header',
-    required: true,
-    schema: { type: 'string', minLength: 3 },
+  for (const [id, def] of Object.entries($defs ?? {})) components[id] ??= relink(def) as Json;
+  return relink(rest) as Json;
+}
+
+function reply(status: number, doc: ReplyDoc, components: Record<string, Json>): Json {
+  if (isZod(doc)) {
+    const description = status >= 400 ? (ERROR_TEXT[status] ?? 'Error') : (doc.description ?? 'Success');
+    return { description, content: { 'application/json': { schema: toSchema(doc, 'output', components) } } };
+  }
+  const mediaType = doc.mediaType ?? 'application/json';
+  const schema = doc.schema ? toSchema(doc.schema, 'output', components) : { type: 'string' };
+  return {
+    description: doc.description,
+    ...(doc.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(doc.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}),
+    content: {
+      [mediaType]: { schema },
+      ...Object.fromEntries((doc.alsoAs ?? []).map((type) => [type, { schema: { type: 'string' } }])),
+    },
   };
-  for (const op of accountOps) {
-    const body = op.body ? { requestBody: { content: { 'application/json': { schema: op.body } } } } : {};
-    add(`/v1/me${op.path}`, op.method, {
-      summary: op.summary,
-      security: [{ widgetToken: [] }],
-      parameters: op.params ?? [],
-      ...body,
-      responses: { [op.ok[0]]: op.ok[1], ...errors(...op.errors, 403) },
-    });
-    if (op.userOnly) continue;
-    add(`/v1/support/users/{user_id}${op.path}`, op.method, {
-      summary: `${op.summary} (support, on the user's behalf; recorded as support_access)`,
-      security: [{ widgetToken: [] }],
-      parameters: [userIdParam, reasonHeader, ...(op.params ?? [])],
-      ...body,
-      responses: { [op.ok[0]]: op.ok[1], ...errors(400, ...op.errors, 403) },
+}
+
+/** `GET /v1/me/sessions/{id}` → `getV1MeSessionsId`: stable names for generated clients' methods. */
+export function operationId(method: string, path: string): string {
+  const words = [method, ...path.split(/[^A-Za-z0-9]+/)].filter(Boolean).map((w) => w.toLowerCase());
+  return words.map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
+}
+
+function operation(method: string, path: string, doc: RouteDoc, components: Record<string, Json>): Json {
+  const rule = PREFIXES.find((p) => path.startsWith(p.prefix))!;
+  const parameters: Json[] = [];
+  for (const [, name] of path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    const schema = doc.params?.[name!];
+    parameters.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: schema ? toSchema(schema, 'input', components) : { type: 'string' },
     });
   }
-  const accessReason = {
-    name: 'X-Access-Reason',
-    in: 'header',
-    required: true,
-    schema: { type: 'string', minLength: 3 },
-  };
-  const adminQuery = ['ip', 'cidr', 'user_id', 'from', 'to', 'cursor', 'limit'].map((name) => ({
-    name,
-    in: 'query',
-    required: false,
-    schema: name === 'limit' ? { type: 'integer', minimum: 1, maximum: 1000 } : { type: 'string' },
-  }));
-  add('/v1/admin/events', 'get', {
-    summary:
-      'Investigation: events by ip, cidr or user_id, oldest first, full IPs (recorded as log_accessed)',
-    security: [{ adminKey: [] }],
-    parameters: [accessReason, ...adminQuery],
-    responses: { '200': ok('A page of events'), ...errors(400, 401, 403) },
-  });
-  add('/v1/admin/exports', 'post', {
-    summary: 'Evidence export (recorded as log_accessed)',
-    security: [{ adminKey: [] }],
-    parameters: [accessReason],
-    requestBody: {
-      content: {
-        'application/json': {
-          schema: {
-            type: 'object',
-            properties: {
-              user_id: { type: 'string' },
-              ip: { type: 'string' },
-              from: { type: 'string', format: 'date-time' },
-              to: { type: 'string', format: 'date-time' },
-            },
-          },
-        },
-      },
-    },
-    responses: {
-      '201': ok('{files: {events.jsonl, proofs.jsonl, checkpoint.txt, SHA256SUMS}}'),
-      ...errors(400, 401, 403),
-    },
-  });
-  add('/v1/admin/events/{id}/proof', 'get', {
-    summary: 'Inclusion proof of any event (recorded as log_accessed)',
-    security: [{ adminKey: [] }],
-    parameters: [accessReason, idParam],
-    responses: {
-      '200': ok('{seq, leaf_index, tree_size, event, proof, checkpoint}'),
-      ...errors(400, 401, 403, 404),
-    },
-  });
-  const text = (description: string) => ({
-    description,
-    content: { 'text/plain': { schema: { type: 'string' } } },
-  });
-  add('/v1/log/checkpoint', 'get', {
-    summary: 'The latest signed checkpoint (C2SP signed note, tlog-checkpoint body)',
-    responses: { '200': text('A signed note') },
-  });
-  add('/v1/log/key', 'get', {
-    summary: 'The log verifier key (C2SP vkey)',
-    responses: { '200': text('<origin>+<key id>+<base64 key>') },
-  });
-  const html = (description: string) => ({
-    description,
-    content: { 'text/html': { schema: { type: 'string' } } },
-  });
-  const linkToken = {
-    name: 'token',
-    in: 'path',
-    required: true,
-    description: 'The secret of a signin.new_device revoke link (single use, 7 days)',
-    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
-  };
-  add('/v1/revoke/{token}', 'get', {
-    summary: 'The confirmation page of a revoke link; changes nothing',
-    parameters: [linkToken],
-    responses: { '200': html('Sign out this device?'), '404': html('Used, expired or unknown link') },
-  });
-  add('/v1/revoke/{token}', 'post', {
-    summary: 'Signs the link’s session out (session_revoked, revoked_by: link); the link is then used up',
-    parameters: [linkToken],
-    responses: { '200': html('Signed out'), '404': html('Used, expired or unknown link') },
-  });
-  add('/v1/log/consistency', 'get', {
-    summary: 'RFC 9162 consistency proof between two tree sizes',
-    parameters: ['from', 'to'].map((name) => ({
-      name,
-      in: 'query',
+  if (rule.header) {
+    parameters.push({
+      name: rule.header.name,
+      in: 'header',
       required: true,
-      schema: { type: 'integer', minimum: 0 },
-    })),
-    responses: { '200': ok('{from, to, proof}'), ...errors(400) },
-  });
-  add('/v1/admin/checkpoints/latest', 'get', {
-    summary: 'The latest signed checkpoint',
-    security: [{ adminKey: [] }],
-    parameters: [accessReason],
-    responses: { '200': ok('A signed checkpoint'), ...errors(400, 401, 403, 404) },
-  });
-  add('/v1/events', 'post', {
-    summary: `Report one event or a batch of up to ${MAX_BATCH}`,
-    security: [{ ingestKey: [] }],
-    requestBody: {
-      required: true,
-      content: {
-        'application/json': {
-          schema: {
-            oneOf: [
-              { $ref: '#/components/schemas/Event' },
-              {
-                type: 'object',
-                properties: {
-                  events: {
-                    type: 'array',
-                    maxItems: MAX_BATCH,
-                    items: { $ref: '#/components/schemas/Event' },
-                  },
-                },
-                required: ['events'],
-              },
-            ],
+      description: rule.header.description,
+      schema: { type: 'string', minLength: 3 },
+    });
+  }
+  if (doc.query) {
+    const json = toSchema(doc.query, 'input', components) as {
+      properties?: Record<string, Json>;
+      required?: string[];
+    };
+    for (const [name, schema] of Object.entries(json.properties ?? {})) {
+      parameters.push({ name, in: 'query', required: json.required?.includes(name) ?? false, schema });
+    }
+  }
+  const responses: Json = {};
+  for (const [status, d] of Object.entries(doc.responses))
+    responses[status] = reply(Number(status), d, components);
+  const errors = new Set([...rule.errors, 500]);
+  if (doc.query || doc.body) errors.add(400);
+  for (const status of [...errors].sort()) {
+    responses[String(status)] ??= reply(status, errorSchema, components);
+  }
+  return {
+    operationId: operationId(method, path),
+    summary: doc.summary,
+    ...(doc.description ? { description: doc.description } : {}),
+    tags: doc.tags ?? [rule.tag],
+    ...(rule.security ? { security: [{ [rule.security]: [] }] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.body
+      ? {
+          requestBody: {
+            required: !doc.body.safeParse(undefined).success,
+            content: { 'application/json': { schema: toSchema(doc.body, 'input', components) } },
           },
-        },
-      },
-    },
-    responses: { '202': ok('Accepted and durable'), ...errors(400, 401, 413, 415, 429) },
-  });
-  add('/v1/sessions/{host_session_id}', 'get', {
-    summary: 'Status of a host session',
-    security: [{ ingestKey: [] }],
-    parameters: [{ name: 'host_session_id', in: 'path', required: true, schema: { type: 'string' } }],
-    responses: { '200': ok('Session status'), ...errors(401, 404) },
-  });
-  add('/healthz', 'get', {
-    summary: 'Health',
-    responses: { '200': ok('The store answers'), '503': { description: 'Unavailable' } },
-  });
-  add('/metrics', 'get', {
-    summary: 'Prometheus metrics',
-    responses: { '200': { description: 'text/plain' } },
-  });
+        }
+      : {}),
+    responses,
+  };
+}
+
+/** The document for these routes (the app's `routes`); undocumented routes are left out (a test fails). */
+export function buildOpenApi(routes: readonly RouterRoute[]): Json {
+  const components: Record<string, Json> = {};
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of routes) {
+    if (route.method === 'ALL') continue;
+    const doc = routeDocOf(route.handler);
+    if (!doc) continue;
+    const path = openApiPath(route.path);
+    const method = route.method.toLowerCase();
+    paths[path] ??= {};
+    paths[path]![method] ??= operation(method, path, doc, components);
+  }
+  toSchema(errorSchema, 'output', components);
   return {
     openapi: '3.1.0',
     info: {
@@ -331,41 +205,29 @@ export function buildOpenApi(): Json {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'HS256 widget token',
+          description: 'HS256 widget token (`scope: user`, or `support` under /v1/support)',
         },
       },
-      schemas: {
-        Event: event,
-        Error: {
-          type: 'object',
-          properties: {
-            error: {
-              type: 'object',
-              properties: {
-                code: { type: 'string' },
-                message: { type: 'string' },
-                request_id: { type: 'string' },
-                issues: {
-                  type: 'array',
-                  items: {
-                    type: 'object',
-                    properties: { path: { type: 'string' }, message: { type: 'string' } },
-                  },
-                },
-              },
-              required: ['code', 'message'],
-            },
-          },
-        },
-      },
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
     },
     paths,
   };
 }
 
-export function openApiRoute() {
-  const doc = JSON.stringify(buildOpenApi());
+/** Serves the document for the app's routes, built on first request (when every route is registered). */
+export function openApiRoute(routes: () => readonly RouterRoute[]) {
+  let doc: string | null = null;
   const app = new Hono();
-  app.get('/openapi.json', (c) => c.body(doc, 200, { 'content-type': 'application/json' }));
+  app.get(
+    '/openapi.json',
+    describeRoute({
+      summary: 'This document',
+      responses: { 200: { description: 'OpenAPI 3.1', schema: z.record(z.string(), z.unknown()) } },
+    }),
+    (c) => {
+      doc ??= JSON.stringify(buildOpenApi(routes()));
+      return c.body(doc, 200, { 'content-type': 'application/json' });
+    },
+  );
   return app;
 }

@@ -1,13 +1,53 @@
 // Operations: health and Prometheus metrics.
 import { Hono } from 'hono';
+import { healthSchema } from '../../shared/schemas/responses.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import type { StoreHealth } from '../http/store-health.js';
 import type { Services } from '../services.js';
 import { renderStreamMetrics } from '../streams/index.js';
+import { DeliveryLog } from '../webhooks/delivery-log.js';
+
+/** What each route answers, for `/openapi.json`. */
+const DOCS = {
+  health: {
+    summary: 'Health: 200 when the store answers and can take writes',
+    responses: { 200: healthSchema, 503: healthSchema },
+  },
+  metrics: {
+    summary: 'Prometheus metrics',
+    responses: { 200: { description: 'Prometheus text format 0.0.4', mediaType: 'text/plain' } },
+  },
+} satisfies Record<string, RouteDoc>;
+
+/** Gauges read at scrape time from state the server already keeps. */
+function registerGauges(s: Services): void {
+  const deliveries = new DeliveryLog(s.store.sqlite);
+  s.metrics.gauge(
+    'receipts_audit_head_seq',
+    'Sequence number of the newest audit event.',
+    () => s.log.head().seq,
+  );
+  s.metrics.gauge('receipts_group_commits', 'Group commits since start.', () => s.commit.batches);
+  s.metrics.gauge(
+    'receipts_webhook_outbox_depth',
+    'Webhook messages not yet delivered; state="failing" counts those whose last attempt failed.',
+    () => {
+      const { undelivered, failing } = deliveries.counts();
+      return [
+        { labels: { state: 'undelivered' }, value: undelivered },
+        { labels: { state: 'failing' }, value: failing },
+      ];
+    },
+    ['state'],
+  );
+  s.metrics.collectProcessMetrics();
+}
 
 export function opsRoutes(s: Services, health: StoreHealth) {
   const app = new Hono();
+  registerGauges(s);
   // 200 only when the store answers and can take writes: a server that can only read would lose events.
-  app.get('/healthz', (c) => {
+  app.get('/healthz', describeRoute(DOCS.health), (c) => {
     try {
       s.store.sqlite.prepare('SELECT 1').get();
     } catch {
@@ -17,17 +57,10 @@ export function opsRoutes(s: Services, health: StoreHealth) {
     if (problem) return c.json({ status: 'unavailable', reason: problem }, 503, { 'retry-after': '5' });
     return c.json({ status: 'ok', head: s.log.head().seq });
   });
-  app.get('/metrics', (c) => {
-    const mem = process.memoryUsage();
-    const body = s.metrics.render({
-      receipts_audit_head_seq: s.log.head().seq,
-      receipts_group_commits: s.commit.batches,
-      process_resident_memory_bytes: mem.rss,
-      nodejs_heap_used_bytes: mem.heapUsed,
-    });
-    return c.body(body + renderStreamMetrics(), 200, {
-      'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    });
+  app.get('/metrics', describeRoute(DOCS.metrics), async (c) => {
+    // The streams' series are rendered by their own module, after the registry's.
+    const body = (await s.metrics.render()) + renderStreamMetrics();
+    return c.body(body, 200, { 'content-type': s.metrics.contentType });
   });
   return app;
 }

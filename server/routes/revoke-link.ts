@@ -5,9 +5,25 @@ import { Hono } from 'hono';
 import type { SessionRow } from '../derive/sessions.js';
 import { presentDevice } from '../derive/user-agent.js';
 import { revokeSessions } from '../domain/revoke.js';
+import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { findRevokeLink, useRevokeLink } from '../notify/revoke-links.js';
 import type { Services } from '../services.js';
 import { placeFrom } from '../views/place.js';
+
+const PAGE = { description: 'An HTML page', mediaType: 'text/html' };
+const GONE_PAGE = { description: 'Used, expired or unknown link', mediaType: 'text/html' };
+const DOCS = {
+  confirm: {
+    summary: 'The confirmation page of a signin.new_device revoke link; changes nothing',
+    tags: ['revoke link'],
+    responses: { 200: PAGE, 404: GONE_PAGE },
+  },
+  revoke: {
+    summary: 'Signs the link’s session out (session_revoked, revoked_by: link); the link is then used up',
+    tags: ['revoke link'],
+    responses: { 200: PAGE, 404: GONE_PAGE },
+  },
+} satisfies Record<string, RouteDoc>;
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 const HEADERS = {
@@ -52,7 +68,7 @@ export function revokeLinkRoutes(s: Services) {
   const app = new Hono();
   const session = s.store.sqlite.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
 
-  app.get('/:token', (c) => {
+  app.get('/:token', describeRoute(DOCS.confirm), (c) => {
     const link = findRevokeLink(s.store.sqlite, c.req.param('token'));
     if (!link) return c.html(GONE, 404, HEADERS);
     const what = escapeHtml(describeSession(session.get(link.session_id)));
@@ -68,7 +84,7 @@ export function revokeLinkRoutes(s: Services) {
     );
   });
 
-  app.post('/:token', async (c) => {
+  app.post('/:token', describeRoute(DOCS.revoke), async (c) => {
     const token = c.req.param('token');
     const link = findRevokeLink(s.store.sqlite, token);
     if (!link || !useRevokeLink(s.store.sqlite, token)) return c.html(GONE, 404, HEADERS);

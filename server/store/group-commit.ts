@@ -13,6 +13,14 @@ export interface GroupCommitHooks {
   beforeGroup: () => void;
   /** Called when a job or the whole transaction rolled back: in-memory state must follow the store. */
   onRollback: () => void;
+  /** Called after each committed group, with how long its writes and its COMMIT (the fsync) took. */
+  afterCommit?: (group: CommittedGroup) => void;
+}
+
+export interface CommittedGroup {
+  jobs: number;
+  workSeconds: number;
+  commitSeconds: number;
 }
 
 export class GroupCommit {
@@ -58,6 +66,8 @@ export class GroupCommit {
       return;
     }
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const started = performance.now();
+    let worked = started;
     try {
       this.sqlite.transaction(() => {
         this.hooks.beforeGroup();
@@ -69,6 +79,7 @@ export class GroupCommit {
             outcomes.push({ ok: false, value: error });
           }
         }
+        worked = performance.now();
       })();
       this.batches++;
     } catch (error) {
@@ -78,6 +89,12 @@ export class GroupCommit {
       this.afterFlush();
       return;
     }
+    // The wrapper commits right after the last job returns, so what follows `worked` is the COMMIT.
+    this.hooks.afterCommit?.({
+      jobs: jobs.length,
+      workSeconds: (worked - started) / 1000,
+      commitSeconds: (performance.now() - worked) / 1000,
+    });
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);

@@ -2,6 +2,7 @@
 // The same webhook-id goes out on every attempt, so receivers can deduplicate.
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Outbox } from './outbox.js';
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
@@ -20,13 +21,13 @@ export class WebhookDelivery {
     private readonly outbox: Outbox,
     private readonly target: { url: string; secret: string },
     private readonly logger: Logger,
-    private readonly intervalMs = 500,
+    private readonly options: { intervalMs?: number; metrics?: Metrics } = {},
   ) {
     this.signer = new Webhook(target.secret);
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 500);
     this.timer.unref();
   }
 
@@ -57,6 +58,8 @@ export class WebhookDelivery {
   private async send(id: string, payload: string, attempts: number): Promise<void> {
     const timestamp = new Date();
     const signature = this.signer.sign(id, timestamp, payload);
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const res = await fetch(this.target.url, {
         method: 'POST',
@@ -70,11 +73,17 @@ export class WebhookDelivery {
         signal: AbortSignal.timeout(10_000),
       });
       await res.body?.cancel();
-      if (!res.ok) return this.retryLater(id, attempts, `HTTP ${res.status}`);
+      if (!res.ok) {
+        this.options.metrics?.webhookAttempted('failed', took());
+        return this.retryLater(id, attempts, `HTTP ${res.status}`);
+      }
     } catch (error) {
+      this.options.metrics?.webhookAttempted('failed', took());
       return this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
     }
-    this.outbox.delivered(id, Date.now());
+    const now = Date.now();
+    this.outbox.delivered(id, now);
+    this.options.metrics?.webhookAttempted('delivered', took(), queuedSeconds(payload, now));
   }
 
   private retryLater(id: string, attempts: number, reason: string): void {
@@ -86,5 +95,15 @@ export class WebhookDelivery {
       webhook_id: id,
       retry_in_ms: delay,
     });
+  }
+}
+
+/** How long a message waited since it was queued: its payload's `timestamp` is the time of queueing. */
+function queuedSeconds(payload: string, now: number): number | undefined {
+  try {
+    const queuedAt = Date.parse((JSON.parse(payload) as { timestamp?: string }).timestamp ?? '');
+    return Number.isNaN(queuedAt) ? undefined : (now - queuedAt) / 1000;
+  } catch {
+    return undefined;
   }
 }

@@ -134,7 +134,11 @@ export class ApiClient {
       });
     } catch (error) {
       if (isAbort(error) || signal?.aborted) throw error;
-      throw toApiError(error);
+      // A failed cross-origin fetch may be CORS refusing this page: a lazy helper finds out and says so.
+      throw await import('./cors.js').then(
+        (m) => m.explain(error, this.base, this.fetchFn),
+        () => toApiError(error),
+      );
     }
   }
 

@@ -241,10 +241,11 @@ describe('operations', () => {
     const text = await res.clone().text();
     expect(text.endsWith('\n')).toBe(true);
     const sample =
-      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*")*\})? -?[0-9.eE+-]+$/;
+      /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\\n]*")*\})? (-?[0-9.eE+-]+|NaN|[+-]Inf)$/;
     const comment =
       /^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]*( (counter|gauge|histogram|summary|untyped)| .*)$/;
-    for (const line of text.trimEnd().split('\n')) {
+    // Blank lines between families are allowed by the format.
+    for (const line of text.trimEnd().split('\n').filter(Boolean)) {
       expect(sample.test(line) || comment.test(line), line).toBe(true);
     }
     expect(text).toMatch(/^# TYPE receipts_audit_head_seq gauge$/m);
