@@ -110,7 +110,7 @@ describe('the Try it panel', () => {
     const w = widget(page);
     await page.click('#simulate');
     const status = page.locator('#host-status li').first();
-    await expect.poll(() => status.innerText()).toContain('active');
+    await expect.poll(() => status.textContent()).toContain('active');
     const link = page.locator('#email a');
     await link.waitFor();
     const href = await link.getAttribute('href');
@@ -121,12 +121,12 @@ describe('the Try it panel', () => {
     const fresh = await browser.newContext();
     const mail = await fresh.newPage();
     await mail.goto(`${server.url}${href}`);
-    expect(await mail.locator('h1').innerText()).toContain('Sign out this device?');
+    expect(await mail.locator('h1').textContent()).toContain('Sign out this device?');
     await mail.getByRole('button', { name: 'Sign it out' }).click();
-    await expect.poll(() => mail.locator('h1').innerText()).toContain('that device is signed out');
+    await expect.poll(() => mail.locator('h1').textContent()).toContain('that device is signed out');
     await fresh.close();
 
-    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toContain('revoked (by link)');
+    await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('revoked (by link)');
     await w.getByRole('tab', { name: 'Activity' }).click();
     await expect
       .poll(() => shown(w.locator('[part~="panel"]')), { timeout: 10_000 })

@@ -1,6 +1,6 @@
 // The Devices view: each device the account was used from, first and last seen. Loaded on demand, with
 // its English: the entry has a size budget.
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { DeviceView } from '../../shared/api.js';
 import enDevices from '../i18n/en-devices.js';
 import { empty, failure, skeleton, timeAgo, where } from './common.js';
