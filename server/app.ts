@@ -23,6 +23,7 @@ import { hostRoutes } from './routes/host.js';
 import { logRoutes } from './routes/log.js';
 import { openApiRoute } from './routes/openapi.js';
 import { opsRoutes } from './routes/ops.js';
+import { revokeLinkRoutes } from './routes/revoke-link.js';
 import { supportRoutes } from './routes/support.js';
 import { widgetRoutes } from './routes/widget-assets.js';
 import type { Services } from './services.js';
@@ -145,6 +146,9 @@ export function createApp(s: Services, options: AppOptions = {}) {
   // The transparency log: public, read-only, sizes and hashes only; any origin may read it.
   app.use('/v1/log/*', cors({ origin: '*', allowMethods: ['GET'] }), byIp);
   app.route('/v1/log', logRoutes(s));
+  // The link in a "new sign-in" email: no credentials, the link is one. Limited per IP like the rest.
+  app.use('/v1/revoke/*', byIp);
+  app.route('/v1/revoke', revokeLinkRoutes(s));
 
   // Investigators: admin keys only, every call on the record.
   app.use(

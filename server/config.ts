@@ -3,6 +3,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { GeoSource } from './geo/index.js';
 import { type Destination, parseDestination, parseDestinations } from './streams/destination.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
@@ -40,6 +41,12 @@ export interface Config {
   };
   rules: RulesConfig;
   bodyLimitBytes: number;
+  /** RECEIPTS_GEOIP_DB: where sign-in locations come from (the bundled DB-IP Lite, an operator's file, off). */
+  geoip: GeoSource;
+  /** RECEIPTS_PUBLIC_URL: where users reach this server, for links in emails (revoke links). */
+  publicUrl: string;
+  /** RECEIPTS_REVOKE_ON_PASSWORD_CHANGE=on: a password change signs out the user's other sessions. */
+  revokeOnPasswordChange: boolean;
   streams: StreamsConfig;
 }
 
@@ -225,6 +232,31 @@ function parseSigningKey(raw: string): KeyObject {
   }
 }
 
+/** `off`, a path to a MaxMind-format `.mmdb` (which must exist), or unset for the bundled database. */
+function geoipSource(value: string | undefined): GeoSource {
+  if (!value) return { kind: 'bundled' };
+  if (value === 'off') return { kind: 'off' };
+  const path = resolve(value);
+  if (!existsSync(path)) {
+    throw new ConfigError(`RECEIPTS_GEOIP_DB: no such file: ${path}`, 'RECEIPTS_GEOIP_DB');
+  }
+  return { kind: 'file', path };
+}
+
+/** An http(s) origin (and path) without a trailing slash; the local server when unset. */
+function publicUrl(value: string | undefined, port: number): string {
+  if (!value) return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`RECEIPTS_PUBLIC_URL: not a URL: ${value}`, 'RECEIPTS_PUBLIC_URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new ConfigError('RECEIPTS_PUBLIC_URL must be an http(s) URL', 'RECEIPTS_PUBLIC_URL');
+  return url.href.replace(/\/+$/, '');
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const dbPath = env.RECEIPTS_DB || './data/receipts.db';
@@ -328,6 +360,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     rules: rulesConfig(env),
     bodyLimitBytes: int(env, 'RECEIPTS_BODY_LIMIT', 5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+    geoip: geoipSource(env.RECEIPTS_GEOIP_DB),
+    publicUrl: publicUrl(env.RECEIPTS_PUBLIC_URL, int(env, 'PORT', 8787, 0, 65535)),
+    revokeOnPasswordChange: env.RECEIPTS_REVOKE_ON_PASSWORD_CHANGE === 'on',
     streams: streamsConfig(env),
   };
 }

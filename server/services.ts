@@ -4,9 +4,12 @@ import { Bus } from './bus.js';
 import type { Config } from './config.js';
 import { DeviceTracker } from './derive/devices.js';
 import { SessionTracker } from './derive/sessions.js';
+import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
+import { newDeviceNotice } from './notify/new-device.js';
+import { revokeOnPasswordChange } from './notify/password-change.js';
 import { alertRules } from './rules/engine.js';
 import { AlertRaiser } from './rules/raise.js';
 import { Windows } from './rules/windows.js';
@@ -59,6 +62,7 @@ export function createServices(
     bus,
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,
+    geo: new GeoLocator(config.geoip),
   });
   const outbox = new Outbox(store.sqlite, config.webhook !== null);
   const windows = new Windows(store.sqlite);
@@ -70,10 +74,11 @@ export function createServices(
         pepper: config.pepper,
         windows,
         raiser: new AlertRaiser(store.sqlite, outbox, config.rules),
+        sessionNetwork: (ref) => sessions.find(ref)?.ip_net ?? null,
       }),
     );
   }
-  return {
+  const services: Services = {
     config,
     logger,
     store,
@@ -88,4 +93,7 @@ export function createServices(
     windows,
     metrics,
   };
+  pipeline.use(newDeviceNotice({ sqlite: store.sqlite, outbox, publicUrl: config.publicUrl }));
+  if (config.revokeOnPasswordChange) pipeline.use(revokeOnPasswordChange(services));
+  return services;
 }

@@ -13,11 +13,38 @@ export type DeviceType =
   | 'embedded'
   | 'bot';
 
+/** Kinds of device people name ("my iPhone", "the Windows PC"); the component translates them. */
+export type DeviceKind =
+  | 'iphone'
+  | 'ipad'
+  | 'android_phone'
+  | 'android_tablet'
+  | 'mac'
+  | 'windows_pc'
+  | 'linux_pc'
+  | 'chromebook';
+
 /** What the server made of a user agent; parsed on the server only. */
 export interface DeviceInfo {
+  /** "Safari", "Chrome", "Firefox" (no "Mobile" prefix). */
   browser: string | null;
+  /** "macOS", "iOS", "iPadOS", "Android", "Windows", "Linux", "ChromeOS", … */
   os: string | null;
   type: DeviceType | null;
+  /** Which kind of device, when it is one people name; absent on stored rows before they are shown. */
+  kind?: DeviceKind | null;
+  /** The kind in English ("iPhone", "Windows PC"): the fallback for a locale without its name. */
+  name?: string | null;
+}
+
+/** Roughly where a sign-in came from, looked up from its address at ingest; never coordinates. */
+export interface Place {
+  /** ISO 3166-1 alpha-2, e.g. `DE`. */
+  country: string;
+  /** The country in English ("Germany"); the component names it in its own language. */
+  country_name: string;
+  region?: string;
+  city?: string;
 }
 
 export interface ActivityItem {
@@ -29,6 +56,7 @@ export interface ActivityItem {
   device: DeviceInfo | null;
   /** Masked: `203.0.113.xxx` or `2001:db8:85a3::/48`. */
   ip: string | null;
+  location: Place | null;
   /** True when the event belongs to the session of the token that asked. */
   current: boolean;
   /** Public id of the session the event belongs to, if any. */
@@ -52,6 +80,7 @@ export interface SessionView {
   last_seen_at: string;
   device: DeviceInfo | null;
   ip: string | null;
+  location: Place | null;
   current: boolean;
 }
 
@@ -61,6 +90,7 @@ export interface DeviceView {
   first_seen: string;
   last_seen: string;
   ip: string | null;
+  location: Place | null;
   sessions: number;
 }
 
@@ -83,6 +113,11 @@ export interface AlertView {
   severity: AlertSeverity;
   status: AlertStatus;
   created_at: string;
+  /** What the component needs to say it in any language (counts, networks, a device), by rule. */
+  params: Record<string, string | number | boolean | null>;
+  /** Public id of the session the alert is about, if any: signing it out resolves the alert. */
+  session: string | null;
+  /** English fallback, for rules the component does not know. */
   summary: string;
   event_ids: string[];
 }

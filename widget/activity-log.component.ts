@@ -13,20 +13,17 @@ import type {
 import { styles } from './activity-log.styles.js';
 import type { MessageKey } from './i18n/en.js';
 import { activityView, type ReportState } from './internal/activity-view.js';
-import { alertsBanner } from './internal/alerts-banner.js';
-import { ApiClient, ApiError, checkReason, routePrefix, toApiError } from './internal/api.js';
+import type { AlertsUi } from './internal/alerts-card.js';
+import { ApiClient, ApiError, checkReason, routePrefix, toApiError, tokenSubject } from './internal/api.js';
 import { empty, failure, skeleton } from './internal/common.js';
-import { type Confirm, type ConfirmText, confirmContent, revokeText } from './internal/confirm.js';
+import { type Confirm, type ConfirmText, confirmContent } from './internal/confirm.js';
 import { deviceLabel } from './internal/describe.js';
-import { devicesView } from './internal/devices-view.js';
 import type { ExportFormat } from './internal/download.js';
 import { ActivityFeed } from './internal/feed.js';
 import { I18n, loadMessages, resolveLocale } from './internal/i18n.js';
 import { LiveController } from './internal/live.js';
 import { Loader } from './internal/loader.js';
-import { canReport, type FilterKind, SESSION_TYPES } from './internal/paging.js';
-import { sessionsView } from './internal/sessions-view.js';
-import { reasonForm, supportBar } from './internal/support.js';
+import { canReport, type FilterKind, fold, SESSION_TYPES } from './internal/paging.js';
 import type { LogVerification } from './internal/verification-view.js';
 import type { ActivityLogEventDetails } from './types.js';
 
@@ -46,6 +43,10 @@ const TAB_KEYS: Record<string, (index: number, count: number) => number> = {
 const enc = encodeURIComponent;
 
 type PrivacyModule = typeof import('./internal/privacy-view.js');
+type SupportModule = typeof import('./internal/support.js');
+type AlertsModule = typeof import('./internal/alerts-card.js');
+type DevicesModule = typeof import('./internal/devices-view.js');
+type SessionsModule = typeof import('./internal/sessions-view.js');
 
 /**
  * Account activity for the signed-in user of a host application: recent sign-ins and security events,
@@ -59,6 +60,7 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @attr view - The view shown: `activity` (default), `sessions`, `devices` or `privacy`.
  * @attr mode - `user` (default) for the user's own account, `support` for an agent looking at `user-id`.
  * @attr user-id - In support mode, the host user id to look at.
+ * @attr secure-account-url - The host's own change-password page, offered after "No, this wasn't me".
  * @attr log-key - The log's verifier key (C2SP vkey, from `GET /v1/log/key`). When set, the browser checks
  *   that every event shown is in the tamper-evident log, against a checkpoint signed by this key, and says so.
  *
@@ -71,8 +73,13 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @csspart banner - The security alerts banner.
  * @csspart alert - One alert in the banner.
  * @csspart ack-button - "Yes, this was me" on an alert.
+ * @csspart not-me-button - "No, this wasn't me" on an alert: starts the guided steps.
+ * @csspart alerts-toggle - The alerts card's heading button ("Review 3 unusual sign-ins") that expands it.
+ * @csspart guide-revoke-button - "Sign it out", the first guided step after "No, this wasn't me".
+ * @csspart secure-account-link - The link to the host's change-password page (`secure-account-url`).
  * @csspart support-form - Support mode: the ticket reference form.
  * @csspart support-bar - Support mode: whose account and which ticket.
+ * @csspart offline - The line saying the server cannot be reached and what is shown is what was loaded.
  * @csspart tabs - The tab list.
  * @csspart tab - Each tab; the selected one also has `tab-selected`.
  * @csspart tab-selected - The selected tab.
@@ -83,6 +90,8 @@ type PrivacyModule = typeof import('./internal/privacy-view.js');
  * @csspart activity-item - One activity item; failures also have `activity-item-failure`.
  * @csspart activity-item-failure - A failed sign-in or other failure.
  * @csspart badge - "This device" and "Failed" badges.
+ * @csspart location - Where a sign-in, session or device was ("Berlin, Germany"); the masked network follows.
+ * @csspart credits - The Privacy view's credit line for the IP geolocation data.
  * @csspart time - A relative time (the exact time shows on hover and focus).
  * @csspart report-button - "This wasn't me" on a sign-in.
  * @csspart report-result - What happened after a report, and what to do next.
@@ -150,6 +159,11 @@ export class ActivityLog extends LitElement {
     privacy: { state: true },
     privacyStatus: { state: true },
     verification: { state: true },
+    supportUi: { state: true },
+    secureAccountUrl: { attribute: 'secure-account-url' },
+    alertsUi: { state: true },
+    devicesUi: { state: true },
+    sessionsUi: { state: true },
   };
 
   /** Base URL of the Receipts server; '' is the page's own origin. */
@@ -162,6 +176,8 @@ export class ActivityLog extends LitElement {
   declare userId: string;
   /** The log's verifier key; when set, the events shown are checked against the log in the browser. */
   declare logKey: string;
+  /** The host's own page for changing the password, offered after "No, this wasn't me". */
+  declare secureAccountUrl: string;
   /** Called for a fresh token on a 401 (and first, when there is no token); the request is retried once. */
   declare tokenProvider: (() => Promise<string>) | undefined;
 
@@ -180,6 +196,14 @@ export class ActivityLog extends LitElement {
   /** The Privacy view's code, loaded the first time it is shown. */
   declare private privacy: PrivacyModule | undefined;
   declare private privacyStatus: 'idle' | 'loading' | 'error';
+  /** The Devices view's code, loaded the first time it is shown. */
+  declare private devicesUi: DevicesModule | undefined;
+  /** The Sessions view's code and its confirmations, loaded the first time it is shown. */
+  declare private sessionsUi: SessionsModule | undefined;
+  /** The alerts card's code, loaded when there is an alert to show. */
+  declare private alertsUi: AlertsUi | undefined;
+  /** Support mode's ticket form and bar, loaded the first time support mode is used. */
+  declare private supportUi: SupportModule | undefined;
   /** The log check's code, loaded when `log-key` is set. */
   declare private verification: LogVerification | undefined;
 
@@ -199,6 +223,7 @@ export class ActivityLog extends LitElement {
     open: (signal) => this.#client.send('stream', { signal, accept: 'text/event-stream' }),
     onMessage: (message) => this.#handleStream(message),
     poll: () => this.#poll(),
+    onOpen: () => this.#recover(),
   });
   /** What the loaded data belongs to; when it changes, everything shown is dropped. */
   #scope = '';
@@ -216,6 +241,7 @@ export class ActivityLog extends LitElement {
     this.mode = 'user';
     this.userId = '';
     this.logKey = '';
+    this.secureAccountUrl = '';
     this.tokenProvider = undefined;
     this.i18n = new I18n();
     this.now = Date.now();
@@ -235,6 +261,7 @@ export class ActivityLog extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('online', this.#recover);
     // Moved in the DOM or re-attached: willUpdate restarts what disconnecting stopped.
     this.requestUpdate();
     this.#clock = setInterval(() => {
@@ -244,6 +271,7 @@ export class ActivityLog extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('online', this.#recover);
     clearInterval(this.#clock);
   }
 
@@ -276,7 +304,14 @@ export class ActivityLog extends LitElement {
     // A different person (or a different agent's view of them) needs a new ticket.
     if (changed.has('userId') || changed.has('mode')) this.ticket = '';
     const prefix = routePrefix(this.#support ? 'support' : 'user', this.userId);
-    const scope = `${this.api}\n${prefix}\n${this.ticket}`;
+    // Whose token: another person's must not see a single item of the first one's, even for a frame.
+    const sub = this.token ? tokenSubject(this.token) : '';
+    if (sub === undefined && changed.has('token')) {
+      console.warn(
+        '<activity-log>: `token` is not a widget token (a JWT of three base64url parts whose payload has `sub`); mint one with receipts/client.',
+      );
+    }
+    const scope = `${this.api}\n${prefix}\n${this.ticket}\n${sub}`;
     if (scope !== this.#scope) {
       this.#scope = scope;
       this.#resetData();
@@ -345,14 +380,21 @@ export class ActivityLog extends LitElement {
 
   #renderBody(): TemplateResult {
     const { i18n } = this;
-    if (this.#support && !this.userId) return empty(i18n.t('noUser'));
-    if (this.#support && !this.ticket) {
-      return reasonForm({ i18n, error: this.reasonError, onSubmit: (e) => this.#handleReason(e) });
+    const supportUi = this.supportUi;
+    if (this.#support && !supportUi) {
+      void import('./internal/support.js').then((module) => {
+        this.supportUi = module;
+      });
+      return skeleton(i18n);
+    }
+    if (supportUi && this.#support && !this.userId) return empty(i18n.t('noUser'));
+    if (supportUi && this.#support && !this.ticket) {
+      return supportUi.reasonForm({ i18n, error: this.reasonError, onSubmit: (e) => this.#handleReason(e) });
     }
     const current = this.#current;
     return html`${
-      this.#support
-        ? supportBar({
+      supportUi && this.#support
+        ? supportUi.supportBar({
             i18n,
             userId: this.userId,
             ticket: this.ticket,
@@ -362,15 +404,13 @@ export class ActivityLog extends LitElement {
             },
             onRefresh: () => this.#reload(current),
           })
-        : alertsBanner({
-            i18n,
-            now: this.now,
-            alerts: this.#alerts.value ?? [],
-            busy: this.acking,
-            onAck: (alert) => void this.#handleAck(alert),
-            onReview: () => this.#select('sessions', true),
-          })
+        : this.#renderAlerts()
     }
+      ${
+        this.#live.state === 'polling' || !navigator.onLine
+          ? html`<p part="offline" class="meta" role="status">${i18n.t('offline')}</p>`
+          : nothing
+      }
       <div part="tabs" class="tabs" role="tablist" aria-label=${i18n.t('tabs')} @keydown=${this.#handleTabKey}>
         ${this.#views.map(
           (v) => html`<button
@@ -391,12 +431,70 @@ export class ActivityLog extends LitElement {
       </div>`;
   }
 
+  #renderAlerts(): TemplateResult | typeof nothing {
+    const ui = this.alertsUi;
+    if (ui) return ui.shown ? ui.render() : nothing;
+    if ((this.#alerts.value ?? []).some((a) => a.status === 'open')) {
+      void import('./internal/alerts-card.js').then((module) => {
+        this.alertsUi ??= new module.AlertsUi(this.#alertsHost());
+      });
+    }
+    return nothing;
+  }
+
+  /** The alerts card's view of the component: what it shows, and the actions it may take. */
+  #alertsHost(): ConstructorParameters<AlertsModule['AlertsUi']>[0] {
+    const host = this;
+    return {
+      get i18n() {
+        return host.i18n;
+      },
+      get now() {
+        return host.now;
+      },
+      get secureAccountUrl() {
+        return host.secureAccountUrl;
+      },
+      get busy() {
+        return host.acking;
+      },
+      alerts: () => this.#alerts.value ?? [],
+      sessionActive: (id) => this.#sessions.value?.some((s) => s.id === id) ?? true,
+      ack: (alert) => this.#handleAck(alert),
+      revoke: (id) => this.#revokeForAlert(id),
+      requestUpdate: () => this.requestUpdate(),
+    };
+  }
+
+  /** "No, this wasn't me", step 1: that session is signed out through the usual revocation. */
+  async #revokeForAlert(id: string): Promise<boolean> {
+    try {
+      await this.#client.send(`sessions/${enc(id)}`, { method: 'DELETE' });
+      this.#emit('session-revoked', { id });
+    } catch (error) {
+      // Already gone is what the user wanted; anything else leaves the step to try again.
+      if (!(error instanceof ApiError && error.code === 'not_found')) {
+        this.#fail(toApiError(error));
+        return false;
+      }
+    }
+    this.#refreshSessions();
+    void this.#feed.refresh();
+    return true;
+  }
+
   #renderView(view: View): TemplateResult {
     const { i18n, now } = this;
     const onRetry = () => this.#reload(view);
     switch (view) {
       case 'sessions':
-        return sessionsView({
+        if (!this.sessionsUi) {
+          void import('./internal/sessions-view.js').then((module) => {
+            this.sessionsUi = module;
+          });
+          return skeleton(i18n);
+        }
+        return this.sessionsUi.sessionsView({
           i18n,
           now,
           sessions: this.#sessions,
@@ -406,7 +504,13 @@ export class ActivityLog extends LitElement {
           onRetry,
         });
       case 'devices':
-        return devicesView({ i18n, now, devices: this.#devices, onRetry });
+        if (!this.devicesUi) {
+          void import('./internal/devices-view.js').then((module) => {
+            this.devicesUi = module;
+          });
+          return skeleton(i18n);
+        }
+        return this.devicesUi.devicesView({ i18n, now, devices: this.#devices, onRetry });
       case 'privacy':
         if (!this.privacy) {
           return this.privacyStatus === 'error'
@@ -494,7 +598,8 @@ export class ActivityLog extends LitElement {
       this.verification = module.startVerification(this, {
         key,
         server: () => this.api,
-        items: () => this.#feed.items,
+        // What the feed shows: folded repeats and echoes are not rows of their own.
+        items: () => fold(this.#feed.items).map((r) => r.item),
         fetchProof: (id, signal) => this.#client.json(`activity/${enc(id)}/proof`, { signal }),
         onError: (detail) => this.#emit('activity-error', detail),
       });
@@ -507,7 +612,14 @@ export class ActivityLog extends LitElement {
     this.#feed.reset();
     for (const loader of [this.#sessions, this.#devices, this.#alerts, this.#erasure]) loader.reset();
     this.reports = new Map();
+    this.alertsUi?.reset();
   }
+
+  /** Back online, or the stream is up again: what failed is tried again, without a click. */
+  #recover = (): void => {
+    this.#retryFailed();
+    this.requestUpdate();
+  };
 
   /** After new credentials, what failed is tried again. */
   #retryFailed(): void {
@@ -521,10 +633,24 @@ export class ActivityLog extends LitElement {
   #refreshSessions(): void {
     void this.#sessions.run(true);
     void this.#devices.run(true);
+    // A signed-out session settles the alerts about it.
+    void this.#alerts.run(true);
   }
 
   async #poll(): Promise<void> {
     this.now = Date.now();
+    // Something failed while the server was away: once one small request gets through, try it again.
+    const failed = [this.#feed, this.#sessions, this.#devices, this.#alerts, this.#erasure].some(
+      (l) => l.status === 'error',
+    );
+    if (failed) {
+      try {
+        await this.#client.send('alerts');
+        this.#recover();
+      } catch {
+        // Still away; the next round asks again.
+      }
+    }
     await Promise.all([
       this.#feed.refresh(),
       this.#alerts.run(true),
@@ -613,17 +739,17 @@ export class ActivityLog extends LitElement {
     this.reports = new Map(this.reports).set(id, state);
   }
 
-  async #handleAck(alert: AlertView): Promise<void> {
-    if (this.acking.has(alert.id)) return;
+  /** "Yes, this was me"; true once the server has it (the card then confirms where the user looks). */
+  async #handleAck(alert: AlertView): Promise<boolean> {
+    if (this.acking.has(alert.id)) return false;
     this.acking = new Set(this.acking).add(alert.id);
     try {
       const updated = await this.#client.json<AlertView>(`alerts/${enc(alert.id)}/ack`, { method: 'POST' });
       this.#alerts.set((this.#alerts.value ?? []).map((a) => (a.id === alert.id ? updated : a)));
-      this.#announce(this.i18n.t('acked'));
-      await this.updateComplete;
-      this.#focusIn(`#tab-${this.#current}`);
+      return true;
     } catch (error) {
       this.#fail(toApiError(error));
+      return false;
     } finally {
       const acking = new Set(this.acking);
       acking.delete(alert.id);
@@ -667,10 +793,12 @@ export class ActivityLog extends LitElement {
   }
 
   #confirmText(confirm: Confirm): ConfirmText {
-    if (confirm.kind === 'revoke') return revokeText(this.i18n, confirm.session);
-    if (confirm.kind === 'others') return revokeText(this.i18n);
-    // The erase button lives in the Privacy view, so its module is loaded by now.
-    return this.privacy?.eraseText(this.i18n) ?? revokeText(this.i18n);
+    // Each confirmation is opened from its view, so that view's module is loaded by now.
+    const text =
+      confirm.kind === 'erase'
+        ? this.privacy?.eraseText(this.i18n)
+        : this.sessionsUi?.revokeText(this.i18n, confirm.kind === 'revoke' ? confirm.session : undefined);
+    return text ?? { title: '', text: html``, action: '' };
   }
 
   #openConfirm(confirm: Confirm, trigger: HTMLElement): void {

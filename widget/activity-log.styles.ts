@@ -62,7 +62,8 @@ export const styles = css`
     white-space: nowrap;
   }
   button,
-  input {
+  input,
+  .button {
     font: inherit;
     color: inherit;
     min-height: 2.25rem;
@@ -95,18 +96,33 @@ export const styles = css`
     background: var(--_bg);
     border-color: currentColor;
   }
+  .button {
+    display: inline-flex;
+    align-items: center;
+    text-decoration: none;
+  }
+  .toggle {
+    display: flex;
+    gap: 0.5rem;
+    width: 100%;
+    background: none;
+    border: 0;
+    text-align: start;
+  }
   .quiet {
     background: none;
     border-color: transparent;
     color: var(--_accent);
     text-decoration: underline;
   }
+  /* Tabs wrap onto a second line in a narrow container: every one stays visible, none is cut. */
   .tabs {
     display: flex;
+    flex-wrap: wrap;
     border-bottom: 1px solid var(--_border);
-    overflow-x: auto;
   }
   [role='tab'] {
+    white-space: nowrap;
     background: none;
     border: 0;
     border-bottom: 2px solid transparent;
@@ -174,7 +190,18 @@ export const styles = css`
     flex-wrap: wrap;
     column-gap: 0.75rem;
   }
+  a {
+    color: var(--_accent);
+  }
+  /* Japanese breaks between words and phrases, not inside them; long runs still break rather than overflow. */
+  :lang(ja) {
+    word-break: keep-all;
+    line-break: strict;
+    overflow-wrap: anywhere;
+  }
   .badge {
+    white-space: nowrap;
+    display: inline-block;
     margin-inline-start: 0.25rem;
     padding: 0 0.5rem;
     border: 1px solid;
@@ -182,6 +209,7 @@ export const styles = css`
     font-size: 0.75rem;
   }
   time {
+    white-space: nowrap;
     position: relative;
     text-decoration: underline dotted;
   }

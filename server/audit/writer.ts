@@ -14,6 +14,8 @@ export interface PersonalInput {
   ipNet: string | null;
   userAgent: string | null;
   device: DeviceInfo | null;
+  /** JSON of the Place looked up from `ip`, if any. */
+  location?: string | null;
   /** Personal values lifted out of metadata, by path. */
   values: Record<string, unknown>;
 }
@@ -74,7 +76,7 @@ export class AuditLog {
     );
     this.insertPersonal = sqlite.prepare(
       `INSERT INTO personal_data (seq, subject, salt, user_id, ip, ip_key, ip_net, user_agent, browser, os,
-        device_type, "values") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        device_type, location, "values") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.findId = sqlite.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?');
     this.readHead = sqlite.prepare<[], Head>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
@@ -181,6 +183,7 @@ export class AuditLog {
         p?.device?.browser ?? null,
         p?.device?.os ?? null,
         p?.device?.type ?? null,
+        p?.location ?? null,
         values ? JSON.stringify(values) : null,
       );
     }

@@ -33,15 +33,25 @@ const STYLE = `
   * { box-sizing: border-box; }
   body { margin: 0; background: var(--bg); color: var(--text); }
   a { color: var(--brand); }
-  header.top { display: flex; align-items: center; gap: 2rem; padding: 0.75rem 2rem; background: var(--card);
+  header.top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 2rem; padding: 0.75rem 2rem; background: var(--card);
     border-bottom: 1px solid var(--line); }
   .logo { font-weight: 700; font-size: 1.125rem; color: var(--text); text-decoration: none; }
   .logo span { color: var(--brand); }
   header.top nav ul { display: flex; gap: 1.25rem; list-style: none; margin: 0; padding: 0; }
   header.top nav a { color: var(--text); text-decoration: none; }
   .who { margin-left: auto; color: var(--muted); }
-  .layout { display: grid; grid-template-columns: 14rem 1fr; gap: 2rem; max-width: 72rem; margin: 0 auto;
+  .layout { display: grid; grid-template-columns: 12rem minmax(0, 1fr); gap: 2rem; max-width: 90rem; margin: 0 auto;
     padding: 1.5rem 2rem 3rem; }
+  main { min-width: 0; }
+  /* The component and the "Try it" panel side by side, so what the buttons do is in view. */
+  .workspace { display: grid; grid-template-columns: minmax(0, 1fr) 22rem; gap: 1.5rem; align-items: start; }
+  .workspace > * { min-width: 0; }
+  .try { position: sticky; top: 1rem; }
+  #host-status { margin: 0.5rem 0 0; padding: 0; list-style: none; font: 0.8125rem/1.6 ui-monospace, monospace; }
+  #host-status .revoked { color: #b42318; font-weight: 700; }
+  .email { border: 1px solid var(--line); border-radius: 8px; padding: 0.75rem; font-size: 0.875rem; margin-top: 0.5rem; }
+  .email p { margin: 0.25rem 0; }
+  .email .from { color: var(--muted); }
   .side ul { list-style: none; margin: 0; padding: 0; }
   .side a { display: block; padding: 0.5rem 0.75rem; border-radius: 6px; color: var(--text); text-decoration: none; }
   .side a[aria-current='page'] { background: var(--card); font-weight: 600; box-shadow: inset 3px 0 var(--brand); }
@@ -62,7 +72,13 @@ const STYLE = `
   #status { min-height: 1.5em; margin: 0.75rem 0 0; color: var(--muted); }
   #events { margin: 0.5rem 0 0; padding-left: 1.25rem; font: 0.8125rem/1.5 ui-monospace, monospace; color: var(--muted); }
   footer { text-align: center; color: var(--muted); font-size: 0.875rem; padding-bottom: 2rem; }
-  @media (max-width: 48rem) { .layout { grid-template-columns: 1fr; } .side { display: none; } }
+  @media (max-width: 72rem) { .workspace { grid-template-columns: minmax(0, 1fr); } .try { position: static; } }
+  @media (max-width: 48rem) {
+    .layout { grid-template-columns: minmax(0, 1fr); padding: 1rem; }
+    .side { display: none; }
+    header.top { padding: 0.75rem 1rem; gap: 0.5rem 1rem; }
+    .card { padding: 1rem; }
+  }
 `;
 
 function page(title: string, body: string, script: string): string {
@@ -105,14 +121,18 @@ const HOST_BODY = `<div class="layout">
     <nav class="crumbs" aria-label="Breadcrumb"><ol><li>Account</li><li aria-current="page">Security</li></ol></nav>
     <h1>Security</h1>
     <p class="lead">See where your account is signed in, and sign out anything you don’t recognise.</p>
+    <div class="workspace">
     <section class="card" aria-labelledby="activity-title">
       <h2 id="activity-title">Recent activity and sessions</h2>
-      <activity-log api=""></activity-log>
+      <activity-log api="" secure-account-url="/#change-password"></activity-log>
+      <p class="credit">IP geolocation by <a href="https://db-ip.com">DB-IP</a></p>
     </section>
-    <section class="card demo" aria-labelledby="demo-title">
+    <section class="card demo try" aria-labelledby="demo-title">
       <h2 id="demo-title">Try it</h2>
       <div class="row">
         <button type="button" class="primary" id="simulate">Simulate a sign-in from another device</button>
+      </div>
+      <div class="row">
         <label for="locale">Language</label>
         <select id="locale">
           <option value="en">English</option>
@@ -124,9 +144,15 @@ const HOST_BODY = `<div class="layout">
         <a href="/support">Open the support console</a>
       </div>
       <p id="status" role="status"></p>
+      <h3>Your backend's view: GET /v1/sessions/:id</h3>
+      <p class="lead">What the host's status check says about each simulated sign-in. Sign one out and watch it flip to <code>revoked</code>.</p>
+      <ul id="host-status" aria-live="polite"><li>No simulated sign-in yet.</li></ul>
+      <h3>The email your backend would send</h3>
+      <div id="email" class="email"><p>When a sign-in comes from a new device, the <code>signin.new_device</code> webhook carries a one-time link to sign it out. Simulate a sign-in to see it.</p></div>
       <h3>Events the page received from the component</h3>
       <ul id="events"></ul>
     </section>
+    </div>
   </main>
 </div>`;
 
@@ -157,6 +183,7 @@ document.getElementById('simulate').addEventListener('click', async () => {
     status.textContent = res.ok
       ? 'Someone signed in from another device. Watch it appear under Activity and Sessions.'
       : 'The simulated sign-in failed (HTTP ' + res.status + ').';
+    void refreshHost();
   } catch {
     status.textContent = 'Could not reach the server.';
   } finally {
@@ -164,9 +191,54 @@ document.getElementById('simulate').addEventListener('click', async () => {
   }
 });`;
 
+/** The host-side panels: its status check of each simulated session, and the email it would send. */
+const HOST_PANELS_SCRIPT = `
+const hostStatus = document.getElementById('host-status');
+const email = document.getElementById('email');
+async function refreshHost() {
+  let body;
+  try {
+    const res = await fetch('/demo/host-status');
+    if (!res.ok) return;
+    body = await res.json();
+  } catch {
+    return;
+  }
+  if (body.sessions.length > 0) {
+    hostStatus.replaceChildren(...body.sessions.map((s) => {
+      const li = document.createElement('li');
+      const state = document.createElement('span');
+      state.textContent = s.status + (s.revoked_by ? ' (by ' + s.revoked_by + ')' : '');
+      if (s.status === 'revoked') state.className = 'revoked';
+      li.append(s.session_id + ': ', state);
+      return li;
+    }));
+  }
+  const mail = body.email;
+  if (mail) {
+    const p = (text, cls) => { const e = document.createElement('p'); e.textContent = text; if (cls) e.className = cls; return e; };
+    const link = document.createElement('a');
+    link.href = mail.revoke_url;
+    link.textContent = 'This wasn’t me: sign that device out';
+    const linkP = document.createElement('p');
+    linkP.append(link);
+    email.replaceChildren(
+      p('From: Northwind Books <security@northwind.example>', 'from'),
+      p('Subject: New sign-in to your account'),
+      p('We noticed a sign-in from ' + mail.device + (mail.place ? ' near ' + mail.place : '') + ' at ' + new Date(mail.occurred_at).toLocaleString() + '.'),
+      p('If this was you, there is nothing to do.'),
+      linkP,
+      p('The link works once, for 7 days.', 'from'),
+    );
+  }
+}
+void refreshHost();
+setInterval(refreshHost, 2000);
+`;
+
 /** The demo host app's "Account › Security" page at `/`, signed in as the demo user. */
 export function renderHostPage(opts: HostPageOptions = {}): string {
-  return page(opts.title ?? 'Security · Northwind Books', HOST_BODY, HOST_SCRIPT);
+  return page(opts.title ?? 'Security · Northwind Books', HOST_BODY, HOST_SCRIPT + HOST_PANELS_SCRIPT);
 }
 
 const SUPPORT_BODY = `<div class="layout">

@@ -6,26 +6,28 @@ export const DEMO_USER = 'usr_demo_alex';
 export const DEMO_AGENT = 'agent_jamie';
 export const DEMO_SESSION = 'demo-session-macbook';
 
+// Addresses from MaxMind's published GeoIP2 test data, so the demo shows places ("London, United Kingdom")
+// through the bundled database without naming anyone's real network.
 export const DEMO_DEVICES = {
   macbook: {
     ua: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-    ip: '203.0.113.42',
+    ip: '81.2.69.142',
   },
   iphone: {
     ua: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-    ip: '203.0.113.77',
+    ip: '2.125.160.216',
   },
   work: {
     ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
-    ip: '192.0.2.114',
+    ip: '89.160.20.112',
   },
   ipad: {
     ua: 'Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
-    ip: '203.0.113.42',
+    ip: '81.2.69.142',
   },
   attacker: {
     ua: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
-    ip: '2001:db8:85a3:1f::7',
+    ip: '2a02:cf40::1',
   },
 } as const;
 

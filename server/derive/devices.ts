@@ -9,6 +9,8 @@ export interface DeviceSighting {
   device: DeviceInfo;
   ts: number;
   ipNet: string | null;
+  /** JSON of the address's Place, kept with `ip_net`. */
+  location: string | null;
 }
 
 export class DeviceTracker {
@@ -21,11 +23,12 @@ export class DeviceTracker {
       'SELECT id FROM devices WHERE subject = ? AND fingerprint = ?',
     );
     this.insert = sqlite.prepare(
-      `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
+         location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.touch = sqlite.prepare(
       `UPDATE devices SET first_seen = MIN(first_seen, @ts),
+         location = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @location ELSE location END,
          ip_net = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
          last_seen = MAX(last_seen, @ts)
        WHERE id = @id`,
@@ -37,11 +40,22 @@ export class DeviceTracker {
     const fp = deviceFingerprint(s.device);
     const existing = this.find.get(s.subject, fp);
     if (existing) {
-      this.touch.run({ id: existing.id, ts: s.ts, ip_net: s.ipNet });
+      this.touch.run({ id: existing.id, ts: s.ts, ip_net: s.ipNet, location: s.location });
       return { id: existing.id, isNew: false };
     }
     const id = randomId('dev');
-    this.insert.run(id, s.subject, fp, s.device.browser, s.device.os, s.device.type, s.ts, s.ts, s.ipNet);
+    this.insert.run(
+      id,
+      s.subject,
+      fp,
+      s.device.browser,
+      s.device.os,
+      s.device.type,
+      s.ts,
+      s.ts,
+      s.ipNet,
+      s.location,
+    );
     return { id, isNew: true };
   }
 }

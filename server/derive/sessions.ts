@@ -12,6 +12,8 @@ export interface SessionSighting {
   outcome: string | null;
   ts: number;
   ipNet: string | null;
+  /** JSON of the address's Place, stored and cleared with `ip_net`. */
+  location: string | null;
   device: DeviceInfo | null;
   deviceId: string | null;
   hostTag: string | null;
@@ -25,6 +27,7 @@ export interface SessionRow {
   created_at: number;
   last_seen_at: number;
   ip_net: string | null;
+  location: string | null;
   browser: string | null;
   os: string | null;
   device_type: string | null;
@@ -55,11 +58,12 @@ export class SessionTracker {
   constructor(sqlite: Sqlite) {
     this.byRef = sqlite.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE ref = ?');
     this.open = sqlite.prepare(
-      `INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at, ip_net, browser, os, device_type,
-         device_id, host_tag) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at, ip_net, location, browser, os,
+         device_type, device_id, host_tag) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.seen = sqlite.prepare(
       `UPDATE sessions SET
+         location = CASE WHEN @ts >= last_seen_at AND @ip_net IS NOT NULL THEN @location ELSE location END,
          ip_net = CASE WHEN @ts >= last_seen_at AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
          browser = COALESCE(browser, @browser), os = COALESCE(os, @os), device_type = COALESCE(device_type, @device_type),
          device_id = COALESCE(device_id, @device_id),
@@ -91,6 +95,7 @@ export class SessionTracker {
         s.ts,
         s.ts,
         s.ipNet,
+        s.location,
         d?.browser ?? null,
         d?.os ?? null,
         d?.type ?? null,
@@ -103,6 +108,7 @@ export class SessionTracker {
       id: row.id,
       ts: s.ts,
       ip_net: s.ipNet,
+      location: s.location,
       browser: s.device?.browser ?? null,
       os: s.device?.os ?? null,
       device_type: s.device?.type ?? null,

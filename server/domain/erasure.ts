@@ -128,10 +128,11 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
     );
   }
   db.prepare(
-    'UPDATE sessions SET ip_net = NULL, browser = NULL, os = NULL, device_type = NULL, device_id = NULL WHERE subject = ?',
+    'UPDATE sessions SET ip_net = NULL, location = NULL, browser = NULL, os = NULL, device_type = NULL, device_id = NULL WHERE subject = ?',
   ).run(subject);
   const personal = db.prepare('DELETE FROM personal_data WHERE subject = ?').run(subject).changes;
   db.prepare('DELETE FROM devices WHERE subject = ?').run(subject);
+  db.prepare('DELETE FROM revoke_links WHERE subject = ?').run(subject);
   db.prepare("UPDATE alerts SET summary = '[erased]' WHERE subject = ?").run(subject);
   s.windows.forgetKey(subject);
   db.prepare('DELETE FROM rule_hits WHERE net = ? OR key LIKE ?').run(subject, `${subject}:%`);
@@ -167,6 +168,7 @@ function erase(s: Services, subject: string, requestId: string | null): boolean 
     },
     device: null,
     ipNet: null,
+    location: null,
     redacted: [],
     hostTag: null,
   });

@@ -6,6 +6,7 @@ import type { Appended, AuditLog } from '../audit/writer.js';
 import type { Bus } from '../bus.js';
 import type { DeviceTracker } from '../derive/devices.js';
 import type { SessionChange, SessionTracker } from '../derive/sessions.js';
+import type { GeoLocator } from '../geo/index.js';
 import { uuidv7 } from '../ids.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
@@ -29,6 +30,8 @@ export interface PipelineDeps {
   bus: Bus;
   pepper: Buffer;
   webhookSecret: string | null;
+  /** Where addresses are, for `location`; null looks nothing up. */
+  geo?: GeoLocator | null;
 }
 
 export class Pipeline {
@@ -44,7 +47,11 @@ export class Pipeline {
   }
 
   prepare(event: IngestEvent): PreparedEvent {
-    return prepareEvent(event, { pepper: this.deps.pepper, webhookSecret: this.deps.webhookSecret });
+    return prepareEvent(event, {
+      pepper: this.deps.pepper,
+      webhookSecret: this.deps.webhookSecret,
+      geo: this.deps.geo ?? null,
+    });
   }
 
   /** Appends one prepared event and derives from it. Runs inside a write transaction. */
@@ -60,6 +67,7 @@ export class Pipeline {
         device: prepared.device,
         ts: e.ts,
         ipNet: prepared.ipNet,
+        location: prepared.location,
       });
       deviceId = seen.id;
       newDevice = seen.isNew;
@@ -71,6 +79,7 @@ export class Pipeline {
       outcome: e.outcome,
       ts: e.ts,
       ipNet: prepared.ipNet,
+      location: prepared.location,
       device: prepared.device,
       deviceId,
       hostTag: prepared.hostTag,

@@ -7,6 +7,7 @@ import type { IngestEvent } from '../../shared/schemas/event.js';
 import type { NewEvent } from '../audit/writer.js';
 import { sessionRef } from '../derive/sessions.js';
 import { parseUserAgent } from '../derive/user-agent.js';
+import type { GeoLocator } from '../geo/index.js';
 import { uuidv7 } from '../ids.js';
 import { sessionTag } from '../webhooks/outbox.js';
 import { liftPersonal } from './personal.js';
@@ -16,6 +17,8 @@ export interface PreparedEvent {
   event: NewEvent;
   device: DeviceInfo | null;
   ipNet: string | null;
+  /** JSON of the Place looked up from the full address (stored as personal data, beside it). */
+  location: string | null;
   /** Paths of fields replaced by `[redacted]`. */
   redacted: string[];
   /** The host session id under the webhook secret (see `sessionTag`), when webhooks are on. */
@@ -44,7 +47,7 @@ function addressForms(raw: string | undefined): { ip: string; ipNet: string; ipK
 
 export function prepareEvent(
   e: IngestEvent,
-  keys: { pepper: Buffer; webhookSecret: string | null },
+  keys: { pepper: Buffer; webhookSecret: string | null; geo?: GeoLocator | null },
   now = Date.now(),
 ): PreparedEvent {
   const redacted: string[] = [];
@@ -59,6 +62,8 @@ export function prepareEvent(
   const address = addressForms(e.ip_address);
   const ip = address?.ip ?? null;
   const ipNet = address?.ipNet ?? null;
+  const place = ip && keys.geo ? keys.geo.locate(ip, ipNet) : null;
+  const location = place ? JSON.stringify(place) : null;
   const device = userAgent && userAgent !== '[redacted]' ? parseUserAgent(userAgent) : null;
   const hasPersonal = ip !== null || userAgent !== null || (lifted && Object.keys(lifted.values).length > 0);
 
@@ -77,11 +82,20 @@ export function prepareEvent(
       action,
       metadata: lifted ? lifted.metadata : null,
       personal: hasPersonal
-        ? { ip, ipKey: address?.ipKey ?? null, ipNet, userAgent, device, values: lifted?.values ?? {} }
+        ? {
+            ip,
+            ipKey: address?.ipKey ?? null,
+            ipNet,
+            userAgent,
+            device,
+            location,
+            values: lifted?.values ?? {},
+          }
         : null,
     },
     device,
     ipNet,
+    location,
     redacted,
     hostTag: e.session_id && keys.webhookSecret ? sessionTag(keys.webhookSecret, e.session_id) : null,
   };

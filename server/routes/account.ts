@@ -244,14 +244,19 @@ export function accountRoutes(
       const a = account(c);
       await s.pipeline.transact(() =>
         s.pipeline.apply(
-          ownEvent(s.pipeline, {
-            event_type: 'data_export',
-            user_id: a.userId,
-            outcome: 'success',
-            resource_type: 'activity',
-            action: 'export',
-            metadata: { format, requested_by: a.actor },
-          }),
+          ownEvent(
+            s.pipeline,
+            {
+              event_type: 'data_export',
+              user_id: a.userId,
+              outcome: 'success',
+              resource_type: 'activity',
+              action: 'export',
+              metadata: { format, requested_by: a.actor },
+            },
+            // The export belongs to the session that asked: the rules judge that session, not another one.
+            a.currentRef,
+          ),
         ),
       );
       const subject = a.subject ?? s.log.subjects.lookup(a.userId);
@@ -281,26 +286,41 @@ export function accountRoutes(
         const queue = (fn: () => Promise<void>) => {
           pending = pending.then(fn).catch(() => undefined);
         };
-        const unwatch = a.subject
-          ? s.bus.watch(a.subject, {
-              activity: () =>
-                queue(async () => {
-                  const { items, maxSeq } = activity.since(a.subject!, lastSeq, a.currentRef);
-                  lastSeq = maxSeq;
-                  for (const item of items)
-                    await stream.writeSSE({ event: 'activity', data: JSON.stringify(item), id: item.id });
-                }),
-              sessions: (n) =>
-                queue(() =>
-                  stream.writeSSE({ event: 'sessions', data: JSON.stringify({ changed: n.sessionIds }) }),
-                ),
-              alert: (id) =>
-                queue(async () => {
-                  const alert = findAlert(s.store.sqlite, a.subject!, id);
-                  if (alert) await stream.writeSSE({ event: 'alert', data: JSON.stringify(alert) });
-                }),
-            })
-          : () => undefined;
+        const sendActivity = (subject: string) =>
+          queue(async () => {
+            const { items, maxSeq } = activity.since(subject, lastSeq, a.currentRef);
+            lastSeq = maxSeq;
+            for (const item of items)
+              await stream.writeSSE({ event: 'activity', data: JSON.stringify(item), id: item.id });
+          });
+        const watch = (subject: string) =>
+          s.bus.watch(subject, {
+            activity: () => sendActivity(subject),
+            sessions: (n) =>
+              queue(() =>
+                stream.writeSSE({ event: 'sessions', data: JSON.stringify({ changed: n.sessionIds }) }),
+              ),
+            alert: (id) =>
+              queue(async () => {
+                const alert = findAlert(s.store.sqlite, subject, id);
+                if (alert) await stream.writeSSE({ event: 'alert', data: JSON.stringify(alert) });
+              }),
+          });
+        let unwatch: () => void = () => undefined;
+        if (a.subject) {
+          unwatch = watch(a.subject);
+        } else {
+          // A user with no events yet has no subject to watch: look for it each second (one indexed read)
+          // until their first event creates it, then send everything from the moment the stream opened.
+          const wait = setInterval(() => {
+            const subject = s.log.subjects.lookup(a.userId);
+            if (!subject) return;
+            clearInterval(wait);
+            unwatch = watch(subject);
+            sendActivity(subject);
+          }, 1000);
+          unwatch = () => clearInterval(wait);
+        }
         // The wait between pings ends when the client leaves: a pending timer would keep a stopping server alive.
         let wake: () => void = () => {};
         stream.onAbort(() => {

@@ -5,15 +5,19 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import ipaddr from 'ipaddr.js';
+import type { DeviceType } from '../../shared/api.js';
 import { normalizeIp } from '../../shared/mask.js';
 import { errorSchema, ingestResultSchema, tokenSchema } from '../../shared/schemas/responses.js';
 import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
 import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
 import { sessionRef } from '../derive/sessions.js';
+import { presentDevice } from '../derive/user-agent.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
+import { createRevokeLink } from '../notify/revoke-links.js';
 import { mintWidgetToken } from '../security/tokens.js';
 import type { Services } from '../services.js';
+import { placeFrom } from '../views/place.js';
 
 const HTML = { description: 'An HTML page', mediaType: 'text/html' };
 
@@ -31,15 +35,24 @@ const DOCS = {
     tags: ['demo'],
     responses: { 202: ingestResultSchema, 403: errorSchema },
   },
+  hostStatus: {
+    summary: 'The host status check of each simulated sign-in, and the email a host would send',
+    tags: ['demo'],
+    responses: {
+      200: { description: '{sessions: [{session_id, status, revoked_by}], email}' },
+      403: errorSchema,
+    },
+  },
 } satisfies Record<string, RouteDoc>;
 
 const PAGE_CSP =
   "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 const VISITORS = [
+  // An address the bundled geolocation places in London, so the demo shows a place as well as a network.
   {
     ua: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
-    ip: '198.51.100.77',
+    ip: '81.2.69.160',
   },
   {
     ua: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
@@ -117,21 +130,54 @@ export function demoRoutes(s: Services) {
     });
   });
 
+  // Host session ids of the simulated visitors, and the email a host would send about the latest one.
+  const visitors: string[] = [];
+  let email: { device: string; place: string; occurred_at: string; revoke_url: string } | null = null;
+
   app.post('/demo/simulate-signin', describeRoute(DOCS.simulate), async (c) => {
     if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
-    const visitor = VISITORS[Math.floor(Math.random() * VISITORS.length)]!;
+    const visitor = VISITORS[visitors.length % VISITORS.length]!;
+    const sessionId = `demo-visitor-${randomBytes(6).toString('hex')}`;
     const result = await s.pipeline.ingest([
       {
         event_type: 'login_success',
         outcome: 'success',
         user_id: DEMO_USER,
-        session_id: `demo-visitor-${randomBytes(6).toString('hex')}`,
+        session_id: sessionId,
         ip_address: visitor.ip,
         user_agent: visitor.ua,
         metadata: { method: 'password' },
       },
     ]);
+    visitors.unshift(sessionId);
+    visitors.length = Math.min(visitors.length, 10);
+    // What the signin.new_device webhook carries, made here so the demo needs no webhook receiver.
+    const row = s.sessions.find(sessionRef(s.config.pepper, sessionId));
+    if (row) {
+      const d = presentDevice({
+        browser: row.browser,
+        os: row.os,
+        type: row.device_type as DeviceType | null,
+      });
+      const place = placeFrom(row.location);
+      email = {
+        device: `${d.browser ?? 'a browser'} on ${d.name ?? d.os ?? 'an unknown device'}`,
+        place: place ? `${place.city ? `${place.city}, ` : ''}${place.country_name}` : '',
+        occurred_at: new Date(row.created_at).toISOString(),
+        revoke_url: `/v1/revoke/${createRevokeLink(s.store.sqlite, row.id, row.subject)}`,
+      };
+    }
     return c.json(result, 202);
+  });
+
+  // The host's status check of each simulated session, as its backend would see it (GET /v1/sessions/:id).
+  app.get('/demo/host-status', describeRoute(DOCS.hostStatus), (c) => {
+    if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
+    const sessions = visitors.map((id) => {
+      const row = s.sessions.find(sessionRef(s.config.pepper, id));
+      return { session_id: id, status: row?.status ?? 'unknown', revoked_by: row?.revoked_by ?? null };
+    });
+    return c.json({ sessions, email }, 200, { 'cache-control': 'no-store' });
   });
   return app;
 }

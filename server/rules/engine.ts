@@ -3,7 +3,9 @@
 import { createHmac } from 'node:crypto';
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
+import { presentDevice } from '../derive/user-agent.js';
 import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
+import { placeFrom } from '../views/place.js';
 import type { AlertDraft, AlertRaiser } from './raise.js';
 import type { Windows } from './windows.js';
 
@@ -20,7 +22,6 @@ export const ALWAYS: ReadonlyMap<string, { severity: AlertSeverity; summary: str
     { severity: 'high', summary: 'A vulnerable dependency was detected' },
   ],
   ['suspicious_pattern_detected', { severity: 'high', summary: 'A suspicious pattern was detected' }],
-  ['activity_reported', { severity: 'high', summary: 'Activity was reported as "this wasn\'t me"' }],
   ['database_migration_run', { severity: 'low', summary: 'A database migration ran in production' }],
 ]);
 
@@ -32,6 +33,8 @@ export interface RuleDeps {
   pepper: Buffer;
   windows: Windows;
   raiser: AlertRaiser;
+  /** The latest network of the session with this ref: where an event without an address came from. */
+  sessionNetwork?: (ref: string) => string | null;
 }
 
 export function alertRules(deps: RuleDeps): Deriver {
@@ -45,7 +48,10 @@ export function alertRules(deps: RuleDeps): Deriver {
     const id = applied.appended.id;
     const net = applied.prepared.ipNet;
     const ip = e.personal?.ip ?? null;
-    const raise = (draft: Omit<AlertDraft, 'at'>) => raiser.raise(pipeline, { ...draft, at: e.ts });
+    // Alerts concern the session that acted, so that signing it out settles them.
+    const sessionId = applied.session?.id ?? null;
+    const raise = (draft: Omit<AlertDraft, 'at'>) =>
+      raiser.raise(pipeline, { sessionId, ...draft, at: e.ts });
 
     const always = ALWAYS.get(e.eventType);
     if (config.always.enabled && always && (e.eventType !== 'database_migration_run' || deps.production)) {
@@ -75,6 +81,7 @@ export function alertRules(deps: RuleDeps): Deriver {
             userId: null,
             key,
             summary: `${hits.length} failed sign-ins from ${net} within ${rule.windowMinutes} minutes, against ${accounts} account(s)`,
+            params: { count: hits.length, minutes: rule.windowMinutes, network: net, accounts },
             eventIds: hits.slice(-50).map((h) => h.event_id),
             details: { network: net, accounts },
           });
@@ -97,6 +104,8 @@ export function alertRules(deps: RuleDeps): Deriver {
             userId: e.userId,
             key: subject,
             summary: `${hits.length} failed sign-ins to this account within ${perAccount.windowMinutes} minutes`,
+            params: { count: hits.length, minutes: perAccount.windowMinutes },
+            sessionId: null,
             eventIds: hits.slice(-50).map((h) => h.event_id),
           });
         }
@@ -121,14 +130,24 @@ export function alertRules(deps: RuleDeps): Deriver {
       // A device never seen, from a network the account does not use: worth a notice. A second device
       // at home (a known network) is not.
       if (config.newDevice.enabled && applied.newDevice && newNetwork && applied.prepared.device) {
-        const d = applied.prepared.device;
+        const d = presentDevice(applied.prepared.device);
+        const place = placeFrom(applied.prepared.location);
         raise({
           rule: 'new_device',
           severity: 'notice',
           subject,
           userId: e.userId,
           key: `${subject}:${applied.deviceId}`,
-          summary: `New sign-in from ${d.browser ?? 'a browser'} on ${d.os ?? 'an unknown system'} (${net})`,
+          summary: `New sign-in from ${d.browser ?? 'a browser'} on ${d.name ?? d.os ?? 'an unknown system'} (${net})`,
+          params: {
+            browser: d.browser,
+            os: d.os,
+            kind: d.kind ?? null,
+            name: d.name ?? null,
+            network: net,
+            country: place?.country ?? null,
+            city: place?.city ?? place?.region ?? null,
+          },
           eventIds: [id],
           details: { device: d, network: net },
         });
@@ -147,6 +166,7 @@ export function alertRules(deps: RuleDeps): Deriver {
             userId: e.userId,
             key: subject,
             summary: `Sign-ins from two different networks (${near[0]!.net} and ${net}) within ${two.windowMinutes} minutes`,
+            params: { first: near[0]!.net, second: net, minutes: two.windowMinutes },
             eventIds: [...near.map((h) => h.event_id), id],
             details: { networks: [near[0]!.net, net] },
           });
@@ -158,9 +178,13 @@ export function alertRules(deps: RuleDeps): Deriver {
 
     if (e.eventType === 'data_export' && config.newNetworkExport.enabled) {
       const rule = config.newNetworkExport;
+      // Judge the session that exported, not the account's latest sign-in: an export from this device's
+      // network says nothing about another session that signed in elsewhere.
+      const acting = net ?? (e.sessionRef ? (deps.sessionNetwork?.(e.sessionRef) ?? null) : null);
+      if (!acting) return;
       const signin = windows
         .between('signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts)
-        .filter((h) => h.flag === 1)
+        .filter((h) => h.flag === 1 && h.net === acting)
         .pop();
       if (!signin) return;
       const changes = windows.between(
@@ -180,6 +204,7 @@ export function alertRules(deps: RuleDeps): Deriver {
         summary:
           `Data exported ${minutes} seconds after a sign-in from a network this account had not used (${signin.net})` +
           (critical ? ', shortly after the email or password changed' : ''),
+        params: { seconds: minutes, network: signin.net, credential_changed: critical },
         eventIds: [...changes.map((c) => c.event_id), signin.event_id, id],
         details: { network: signin.net, credential_changed: critical },
       });

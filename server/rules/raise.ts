@@ -16,7 +16,12 @@ export interface AlertDraft {
   userId: string | null;
   /** What makes two hits "the same burst" (e.g. the source network, or the account). */
   key: string;
+  /** English fallback; the component words the alert itself from `rule` and `params`. */
   summary: string;
+  /** Plain values for the message (counts, networks, a device name): never a full IP. */
+  params?: Record<string, string | number | boolean | null>;
+  /** Public id of the session that acted; revoking or reporting it resolves the alert. */
+  sessionId?: string | null;
   eventIds: string[];
   /** When the triggering event happened: what the user is shown, and what bursts are measured by. */
   at: number;
@@ -42,11 +47,11 @@ export class AlertRaiser {
       "SELECT id, severity, event_ids FROM alerts WHERE dedupe_key = ? AND status = 'open' AND created_at >= ? ORDER BY created_at DESC LIMIT 1",
     );
     this.insert = sqlite.prepare(
-      `INSERT INTO alerts (id, subject, rule, severity, status, created_at, updated_at, summary, event_ids, dedupe_key)
-       VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)`,
+      `INSERT INTO alerts (id, subject, rule, severity, status, created_at, updated_at, summary, event_ids, dedupe_key,
+         params, session_id) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.extend = sqlite.prepare(
-      'UPDATE alerts SET event_ids = ?, severity = ?, summary = ?, updated_at = ? WHERE id = ?',
+      'UPDATE alerts SET event_ids = ?, severity = ?, summary = ?, params = COALESCE(?, params), updated_at = ? WHERE id = ?',
     );
   }
 
@@ -58,7 +63,14 @@ export class AlertRaiser {
     if (open) {
       const ids = [...new Set([...(JSON.parse(open.event_ids) as string[]), ...draft.eventIds])];
       const severity = RANK[draft.severity] > RANK[open.severity] ? draft.severity : open.severity;
-      this.extend.run(JSON.stringify(ids), severity, draft.summary, now, open.id);
+      this.extend.run(
+        JSON.stringify(ids),
+        severity,
+        draft.summary,
+        draft.params ? JSON.stringify(draft.params) : null,
+        now,
+        open.id,
+      );
       return open.id;
     }
     const id = randomId('alr');
@@ -72,6 +84,8 @@ export class AlertRaiser {
       draft.summary,
       JSON.stringify(draft.eventIds),
       dedupeKey,
+      JSON.stringify(draft.params ?? {}),
+      draft.sessionId ?? null,
     );
     pipeline.apply(
       ownEvent(pipeline, {

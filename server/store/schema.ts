@@ -42,6 +42,7 @@ export const personalData = sqliteTable(
     browser: text('browser'),
     os: text('os'),
     deviceType: text('device_type'),
+    location: text('location'), // JSON Place looked up from the IP at ingest; personal like the IP itself
     values: text('values'), // JSON: personal values lifted out of metadata, by path
   },
   (t) => [index('personal_subject').on(t.subject), index('personal_ip').on(t.ipKey)],
@@ -65,6 +66,7 @@ export const sessions = sqliteTable(
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
     ipNet: text('ip_net'),
+    location: text('location'), // JSON Place of the latest address; cleared with ip_net
     browser: text('browser'),
     os: text('os'),
     deviceType: text('device_type'),
@@ -88,6 +90,7 @@ export const devices = sqliteTable(
     firstSeen: integer('first_seen').notNull(),
     lastSeen: integer('last_seen').notNull(),
     ipNet: text('ip_net'),
+    location: text('location'), // JSON Place of the latest address
   },
   (t) => [uniqueIndex('devices_subject_fp').on(t.subject, t.fingerprint)],
 );
@@ -131,6 +134,8 @@ export const alerts = sqliteTable(
     summary: text('summary').notNull(),
     eventIds: text('event_ids').notNull(), // JSON array
     dedupeKey: text('dedupe_key').notNull(),
+    params: text('params'), // JSON: what the component needs to word the alert in any language
+    sessionId: text('session_id'), // the session the alert is about; revoking it resolves the alert
   },
   (t) => [
     index('alerts_subject').on(t.subject, t.status),
@@ -213,4 +218,18 @@ export const ruleHits = sqliteTable(
     eventId: text('event_id').notNull(),
   },
   (t) => [index('rule_hits_window').on(t.kind, t.key, t.ts)],
+);
+
+/** Single-use links that sign one session out (from a "new sign-in" email). Only a hash of each is kept. */
+export const revokeLinks = sqliteTable(
+  'revoke_links',
+  {
+    tokenHash: text('token_hash').primaryKey(), // SHA-256 of the link's secret; the secret itself is never stored
+    sessionId: text('session_id').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('revoke_links_expiry').on(t.expiresAt)],
 );

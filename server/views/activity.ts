@@ -3,9 +3,11 @@ import type { ActivityItem, DeviceInfo, DeviceType, Page } from '../../shared/ap
 import type { EventType, Level, Outcome } from '../../shared/catalog.js';
 import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.js';
 import type { ActivityQuery } from '../../shared/schemas/me.js';
+import { presentDevice } from '../derive/user-agent.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import type { Sqlite } from '../store/db.js';
 import { decodeCursor, pageOf } from './cursor.js';
+import { placeFrom } from './place.js';
 
 interface ActivityRow {
   seq: number;
@@ -17,9 +19,14 @@ interface ActivityRow {
   session_ref: string | null;
   metadata: string | null;
   ip_net: string | null;
+  location: string | null;
   browser: string | null;
   os: string | null;
   device_type: string | null;
+  /** The device of the event's session: what a sign-out recorded by Receipts names. */
+  s_browser: string | null;
+  s_os: string | null;
+  s_device_type: string | null;
   pvalues: string | null;
   session_id: string | null;
 }
@@ -37,8 +44,16 @@ export function maskPersonalValue(value: unknown): unknown {
 }
 
 function device(row: ActivityRow): DeviceInfo | null {
-  if (!row.browser && !row.os && !row.device_type) return null;
-  return { browser: row.browser, os: row.os, type: row.device_type as DeviceType | null };
+  if (!row.browser && !row.os && !row.device_type) {
+    // A revocation carries no user agent of its own; it is about its session's device, so it names that.
+    if (row.event_type !== 'session_revoked' || (!row.s_browser && !row.s_os)) return null;
+    return presentDevice({
+      browser: row.s_browser,
+      os: row.s_os,
+      type: row.s_device_type as DeviceType | null,
+    });
+  }
+  return presentDevice({ browser: row.browser, os: row.os, type: row.device_type as DeviceType | null });
 }
 
 // Something like an IPv4 (`1.2`) or an IPv6 run (`::`, `:db8:`) somewhere in the stored JSON text.
@@ -76,6 +91,7 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
     outcome: row.outcome as Outcome | null,
     device: device(row),
     ip: row.ip_net,
+    location: placeFrom(row.location),
     current: currentRef !== null && row.session_ref === currentRef,
     session: row.session_id,
     metadata: metadataOf(row),
@@ -85,7 +101,8 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 export type ExportItem = ActivityItem & { user_agent: string | null };
 
 const SELECT = `SELECT e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_ref, e.metadata,
-  p.ip_net, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id
+  p.ip_net, p.location, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id,
+  s.browser AS s_browser, s.os AS s_os, s.device_type AS s_device_type
   FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
 
 export class ActivityView {

@@ -1,7 +1,9 @@
 // Sessions and devices as their owner sees them.
 import type { DeviceInfo, DeviceType, DeviceView, SessionStatus, SessionView } from '../../shared/api.js';
 import type { SessionRow } from '../derive/sessions.js';
+import { presentDevice } from '../derive/user-agent.js';
 import type { Sqlite } from '../store/db.js';
+import { placeFrom } from './place.js';
 
 function deviceOf(r: {
   browser: string | null;
@@ -9,7 +11,7 @@ function deviceOf(r: {
   device_type: string | null;
 }): DeviceInfo | null {
   if (!r.browser && !r.os && !r.device_type) return null;
-  return { browser: r.browser, os: r.os, type: r.device_type as DeviceType | null };
+  return presentDevice({ browser: r.browser, os: r.os, type: r.device_type as DeviceType | null });
 }
 
 export function toSessionView(r: SessionRow, currentRef: string | null): SessionView {
@@ -20,6 +22,7 @@ export function toSessionView(r: SessionRow, currentRef: string | null): Session
     last_seen_at: new Date(r.last_seen_at).toISOString(),
     device: deviceOf(r),
     ip: r.ip_net,
+    location: placeFrom(r.location),
     current: currentRef !== null && r.ref === currentRef,
   };
 }
@@ -32,6 +35,7 @@ interface DeviceRow {
   first_seen: number;
   last_seen: number;
   ip_net: string | null;
+  location: string | null;
   sessions: number;
 }
 
@@ -48,7 +52,7 @@ export class SessionsView {
       'SELECT * FROM sessions WHERE id = ? AND subject = ?',
     );
     this.devices = sqlite.prepare<[string], DeviceRow>(
-      `SELECT d.id, d.browser, d.os, d.device_type, d.first_seen, d.last_seen, d.ip_net,
+      `SELECT d.id, d.browser, d.os, d.device_type, d.first_seen, d.last_seen, d.ip_net, d.location,
          (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.id AND s.status = 'active') AS sessions
        FROM devices d WHERE d.subject = ? ORDER BY d.last_seen DESC`,
     );
@@ -66,10 +70,11 @@ export class SessionsView {
   deviceList(subject: string): DeviceView[] {
     return this.devices.all(subject).map((d) => ({
       id: d.id,
-      device: { browser: d.browser, os: d.os, type: d.device_type as DeviceType | null },
+      device: presentDevice({ browser: d.browser, os: d.os, type: d.device_type as DeviceType | null }),
       first_seen: new Date(d.first_seen).toISOString(),
       last_seen: new Date(d.last_seen).toISOString(),
       ip: d.ip_net,
+      location: placeFrom(d.location),
       sessions: d.sessions,
     }));
   }

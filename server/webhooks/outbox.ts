@@ -3,7 +3,12 @@ import { createHmac } from 'node:crypto';
 import { randomId } from '../ids.js';
 import type { Sqlite } from '../store/db.js';
 
-export type WebhookType = 'session.revoked' | 'alert.raised' | 'erasure.completed' | 'checkpoint.signed';
+export type WebhookType =
+  | 'session.revoked'
+  | 'alert.raised'
+  | 'erasure.completed'
+  | 'checkpoint.signed'
+  | 'signin.new_device';
 
 // What an undelivered message about an erased person keeps: names of Receipts' own records and the host's
 // session tags, never who the person was or where they signed in from.
@@ -35,7 +40,7 @@ export class Outbox {
 
   constructor(
     private readonly sqlite: Sqlite,
-    private readonly enabled: boolean,
+    readonly enabled: boolean,
   ) {
     this.insert = sqlite.prepare(
       'INSERT INTO outbox (id, type, subject, payload, created_at, attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)',

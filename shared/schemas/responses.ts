@@ -25,10 +25,34 @@ export const deviceInfoSchema = z
     type: z
       .enum(['desktop', 'mobile', 'tablet', 'console', 'smarttv', 'wearable', 'embedded', 'bot'])
       .nullable(),
+    kind: z
+      .enum([
+        'iphone',
+        'ipad',
+        'android_phone',
+        'android_tablet',
+        'mac',
+        'windows_pc',
+        'linux_pc',
+        'chromebook',
+      ])
+      .nullable()
+      .optional()
+      .describe('The kind of device people name; the component translates it.'),
+    name: z.string().nullable().optional().describe('The kind in English ("iPhone", "Windows PC").'),
   })
   .meta({ id: 'DeviceInfo', description: 'What the server made of a user agent.' });
 
 const maskedIp = z.string().nullable().describe('Masked: `203.0.113.xxx` or `2001:db8:85a3::/48`.');
+
+export const placeSchema = z
+  .object({
+    country: z.string().describe('ISO 3166-1 alpha-2'),
+    country_name: z.string().describe('The country in English'),
+    region: z.string().optional(),
+    city: z.string().optional(),
+  })
+  .meta({ id: 'Place', description: 'Roughly where, looked up from the IP at ingest; never coordinates.' });
 
 export const activityItemSchema = z
   .object({
@@ -39,6 +63,7 @@ export const activityItemSchema = z
     outcome: z.enum(['success', 'failure']).nullable(),
     device: deviceInfoSchema.nullable(),
     ip: maskedIp,
+    location: placeSchema.nullable(),
     current: z.boolean().describe('The event belongs to the session of the token that asked.'),
     session: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()).nullable(),
@@ -63,6 +88,7 @@ export const sessionViewSchema = z
     last_seen_at: time,
     device: deviceInfoSchema.nullable(),
     ip: maskedIp,
+    location: placeSchema.nullable(),
     current: z.boolean(),
   })
   .meta({ id: 'Session' });
@@ -76,6 +102,7 @@ export const deviceViewSchema = z
     first_seen: time,
     last_seen: time,
     ip: maskedIp,
+    location: placeSchema.nullable(),
     sessions: z.number().int(),
   })
   .meta({ id: 'Device' });
@@ -98,7 +125,11 @@ export const alertViewSchema = z
     severity: z.enum(['notice', 'low', 'medium', 'high', 'critical']),
     status: z.enum(['open', 'acknowledged', 'resolved']),
     created_at: time,
-    summary: z.string(),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .describe('What the component needs to word the alert in any language, by rule.'),
+    session: z.string().nullable().describe('The session the alert is about; signing it out resolves it.'),
+    summary: z.string().describe('English fallback.'),
     event_ids: z.array(z.string()),
   })
   .meta({ id: 'Alert' });

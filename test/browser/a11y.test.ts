@@ -101,12 +101,17 @@ describe.each(['light', 'dark'] as const)('<activity-log> accessibility, %s', (s
     await w.locator('[part~="banner"]').waitFor();
     await check(page, 'activity', scheme, found);
 
+    await w.locator('[part~="alerts-toggle"]').click();
+    await w.locator('[part~="not-me-button"]').first().click();
+    await w.locator('[part~="alert"] .next').first().waitFor();
+    await check(page, 'alerts', scheme, found);
+
     await w.getByRole('tab', { name: 'Sessions' }).click();
     await settled(page);
     await expect.poll(() => w.locator('[part~="session-row"]').count()).toBe(4);
     await check(page, 'sessions', scheme, found);
 
-    await w.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
+    await w.getByRole('button', { name: 'Sign out Firefox on Windows PC' }).click();
     await w.getByRole('dialog').waitFor();
     await check(page, 'dialog', scheme, found);
     await page.keyboard.press('Escape');

@@ -56,7 +56,7 @@ describe('<activity-log> in a host page on another origin', () => {
     const w = widget(page);
     const panel = await shown(w.locator('[part~="panel"]'));
     expect(panel).toContain('Signed in');
-    expect(panel).toContain('Firefox on Windows');
+    expect(panel).toContain('Firefox on Windows PC');
     expect(panel).toContain('198.51.100.xxx');
     expect(await w.locator('[part~="error"]').count()).toBe(0);
     expect(
@@ -108,7 +108,7 @@ describe('<activity-log> in a host page on another origin', () => {
     });
     await settled(page);
     const w = widget(page);
-    expect(await shown(w.locator('[part~="panel"]'))).toContain('Firefox on Windows');
+    expect(await shown(w.locator('[part~="panel"]'))).toContain('Firefox on Windows PC');
     expect(await w.locator('[part~="error"]').count()).toBe(0);
     // The expired token was tried first, refused, and the request retried once with the provider's token;
     // later reads (the one when the live stream opens) use the fresh token too.

@@ -82,13 +82,13 @@ describe('<activity-log> sessions view', () => {
     // "This device" marks the session of the token, which has no sign-out button of its own.
     const mine = rows(page).filter({ hasText: 'This device' });
     expect(await mine.count()).toBe(1);
-    expect(await shown(mine)).toContain('Chrome on Mac OS');
+    expect(await shown(mine)).toContain('Chrome on Mac');
     expect(await mine.locator('[part~="revoke-button"]').count()).toBe(0);
 
-    await w.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
+    await w.getByRole('button', { name: 'Sign out Firefox on Windows PC' }).click();
     const dialog = w.getByRole('dialog', { name: 'Sign out this session?' });
     await dialog.waitFor();
-    expect(await shown(dialog)).toContain('Firefox on Windows will be signed out');
+    expect(await shown(dialog)).toContain('Firefox on Windows PC will be signed out');
     // Nothing happens before confirming.
     expect((await hostSessionStatus(stack.server, a.firefox)).status).toBe('active');
     await dialog.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -96,7 +96,7 @@ describe('<activity-log> sessions view', () => {
 
     await expect.poll(() => rows(page).count()).toBe(3);
     expect(await rows(page).allInnerTexts()).not.toContainEqual(
-      expect.stringContaining('Firefox on Windows'),
+      expect.stringContaining('Firefox on Windows PC'),
     );
     const status = await hostSessionStatus(stack.server, a.firefox);
     expect(status.status).toBe('revoked');
@@ -114,7 +114,7 @@ describe('<activity-log> sessions view', () => {
     const a = await account();
     const page = await openSessions(a);
     const w = widget(page);
-    await w.getByRole('button', { name: 'Sign out Mobile Safari on iOS' }).click();
+    await w.getByRole('button', { name: 'Sign out Safari on iPhone' }).click();
     const dialog = w.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -149,7 +149,7 @@ describe('<activity-log> sessions view', () => {
   it('revokes with the keyboard alone: Tab, Enter and Space, focus into the dialog and back', async () => {
     const a = await account();
     const page = await openSessions(a);
-    const target = 'Sign out Firefox on Ubuntu';
+    const target = 'Sign out Firefox on Linux PC';
     // Tab from the top of the page until the Linux session's sign-out button has focus.
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
@@ -210,7 +210,7 @@ describe('<activity-log> sessions view', () => {
     });
     expect(res.status).toBe(202);
     const sent = Date.now();
-    await expect.poll(() => shown(panel), { timeout: 5000, interval: 100 }).toContain('Edge on Windows');
+    await expect.poll(() => shown(panel), { timeout: 5000, interval: 100 }).toContain('Edge on Windows PC');
     expect(Date.now() - sent).toBeLessThan(5000);
     expect(await signIns.count()).toBe(5);
 
@@ -227,8 +227,6 @@ describe('<activity-log> sessions view', () => {
     const revoked = Date.now();
     await expect.poll(() => rows(page).count(), { timeout: 5000, interval: 100 }).toBe(4);
     expect(Date.now() - revoked).toBeLessThan(5000);
-    expect(await rows(page).allInnerTexts()).not.toContainEqual(
-      expect.stringContaining('Mobile Safari on iOS'),
-    );
+    expect(await rows(page).allInnerTexts()).not.toContainEqual(expect.stringContaining('Safari on iPhone'));
   });
 });

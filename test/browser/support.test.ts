@@ -94,7 +94,7 @@ describe('<activity-log mode="support">', () => {
     const rows = w.locator('[part~="session-row"]');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await w.locator('[part~="revoke-others-button"]').count()).toBe(0);
-    await w.getByRole('button', { name: 'Sign out Firefox on Windows' }).click();
+    await w.getByRole('button', { name: 'Sign out Firefox on Windows PC' }).click();
     const dialog = w.getByRole('dialog', { name: 'Sign out this session?' });
     await dialog.waitFor();
     expect((await hostSessionStatus(stack.server, stolen)).status).toBe('active');

@@ -22,6 +22,12 @@ suite('describe', () => {
     expect(describe(item('mfa_enabled'), en)).toBe('Two-step verification turned on');
   });
 
+  it('should say how the user signed in, where the host told', () => {
+    expect(describe(item('login_success', { method: 'passkey' }), en)).toBe('Signed in with a passkey');
+    expect(describe(item('login_success', { method: 'sso' }), german)).toBe('Mit Single Sign-on angemeldet');
+    expect(describe(item('login_success', { method: 'carrier_pigeon' }), en)).toBe('Signed in');
+  });
+
   it('should add the reason of a failed sign-in', () => {
     const failed = item('login_failure', { reason: 'invalid_password', attempt_count: 3 }, 'failure');
     expect(describe(failed, en)).toBe('Failed sign-in — wrong password');
@@ -50,6 +56,14 @@ suite('describe', () => {
     expect(describe(item('support_access', { reason: 'Ticket #77', action: 'viewed_activity' }), en)).toBe(
       'Support viewed your activity — ticket #77',
     );
+  });
+
+  it('should speak of the customer, not "you", to a support agent', async () => {
+    await import('../../widget/internal/support.js'); // brings support mode's words
+    const viewed = item('support_access', { reason: '142', action: 'viewed_sessions' });
+    expect(describe(viewed, en, true)).toBe('Support viewed the customer’s sessions — ticket #142');
+    expect(describe(item('data_access'), en, true)).toBe('The customer’s data was viewed');
+    expect(describe(item('data_access'), en)).toBe('Your data was viewed');
   });
 
   it('should say when support acted rather than looked', () => {
@@ -94,6 +108,20 @@ suite('deviceLabel', () => {
     expect(deviceLabel(null, en)).toBe('Unknown device');
     expect(deviceLabel({ browser: 'Chrome', os: 'macOS', type: 'desktop' }, german)).toBe('Chrome auf macOS');
   });
+
+  it('should name the kind of device in the reader’s language', () => {
+    const pixel = {
+      browser: 'Chrome',
+      os: 'Android',
+      type: 'mobile',
+      kind: 'android_phone',
+      name: 'Android phone',
+    } as const;
+    expect(deviceLabel(pixel, en)).toBe('Chrome on Android phone');
+    expect(deviceLabel(pixel, german)).toBe('Chrome auf Android-Smartphone');
+    const iphone = { browser: 'Safari', os: 'iOS', type: 'mobile', kind: 'iphone', name: 'iPhone' } as const;
+    expect(deviceLabel(iphone, en)).toBe('Safari on iPhone');
+  });
 });
 
 suite('ticketRef and humanize', () => {
@@ -103,6 +131,12 @@ suite('ticketRef and humanize', () => {
     expect(ticketRef('Ticket: #9')).toBe('#9');
     expect(ticketRef('TICKET-142')).toBe('TICKET-142');
     expect(ticketRef('')).toBe('');
+  });
+
+  it('should keep the agent’s free-text note out of the reference the customer sees', () => {
+    expect(ticketRef('ZD-1234 customer sounds confused, probably their husband')).toBe('ZD-1234');
+    expect(ticketRef('called about 5512; thinks the laptop was stolen')).toBe('#5512');
+    expect(ticketRef('just checking')).toBe('');
   });
 
   it('should turn identifiers into a sentence-case phrase', () => {

@@ -14,6 +14,7 @@ function item(id: string, minute: number, event_type = 'login_success'): Activit
     outcome: 'success',
     device: null,
     ip: null,
+    location: null,
     current: false,
     session: null,
     metadata: null,

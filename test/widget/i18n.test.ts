@@ -1,11 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import en from '../../widget/i18n/en.js';
+import enAlerts from '../../widget/i18n/en-alerts.js';
+import enDevices from '../../widget/i18n/en-devices.js';
 import enPrivacy from '../../widget/i18n/en-privacy.js';
+import enSessions from '../../widget/i18n/en-sessions.js';
+import enSupport from '../../widget/i18n/en-support.js';
 import { verificationMessages } from '../../widget/i18n/verification.js';
 import { fill, I18n, interpolate, LANGS, loadMessages, resolveLocale } from '../../widget/internal/i18n.js';
 
 // The whole English catalog: the entry's messages and the Privacy view's, which load with its code.
-const english = { ...en, ...enPrivacy };
+// Kinds of device are named only in the other locales: English shows the server's `device.name`.
+const kinds = [
+  'iphone',
+  'ipad',
+  'android_phone',
+  'android_tablet',
+  'mac',
+  'windows_pc',
+  'linux_pc',
+  'chromebook',
+];
+const english = {
+  ...en,
+  ...enPrivacy,
+  ...enSupport,
+  ...enAlerts,
+  ...enDevices,
+  ...enSessions,
+  ...Object.fromEntries(kinds.map((k) => [`dev_${k}`, ''])),
+};
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -66,6 +89,7 @@ describe('interpolate and fill', () => {
 
 describe('I18n', () => {
   it('should pick plural forms by the language rules', async () => {
+    await import('../../widget/internal/devices-view.js'); // its words come with it
     const english = new I18n();
     expect(english.count('revokedOthers', 1)).toBe('Signed out 1 other session.');
     expect(english.count('revokedOthers', 3)).toBe('Signed out 3 other sessions.');

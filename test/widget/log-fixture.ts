@@ -118,6 +118,7 @@ export function buildLog(n: number, by: Signer, opts: { forkFrom?: number } = {}
         outcome: r.outcome as ActivityItem['outcome'],
         device: null,
         ip: null,
+        location: null,
         current: false,
         session: null,
         metadata: null,

@@ -4,6 +4,7 @@ import {
   activityQuery,
   canReport,
   FILTER_KINDS,
+  fold,
   matchesKind,
   mergeItems,
   PAGE_SIZE,
@@ -18,6 +19,7 @@ function item(id: string, timestamp: string, extra: Partial<ActivityItem> = {}):
     outcome: 'success',
     device: null,
     ip: null,
+    location: null,
     current: false,
     session: null,
     metadata: null,
@@ -106,5 +108,39 @@ describe('canReport', () => {
     expect(
       canReport(item('a', '2026-04-01T08:00:00Z', { event_type: 'login_failure', outcome: 'failure' })),
     ).toBe(false);
+  });
+});
+
+describe('fold', () => {
+  it('should fold a run of repeated "viewed" entries into one with a count', () => {
+    const rows = fold([
+      item('a', '2026-04-01T10:05:00Z', { event_type: 'data_access' }),
+      item('b', '2026-04-01T10:04:00Z', { event_type: 'data_access' }),
+      item('c', '2026-04-01T10:03:00Z', { event_type: 'data_access' }),
+      item('d', '2026-04-01T10:02:00Z'),
+      item('e', '2026-04-01T10:01:00Z', { event_type: 'data_access' }),
+    ]);
+    expect(rows.map((r) => [r.item.id, r.count])).toEqual([
+      ['a', 3],
+      ['d', 1],
+      ['e', 1],
+    ]);
+  });
+
+  it('should let Receipts’ own echoes give way to the entry they are about', () => {
+    const rows = fold([
+      item('alert', '2026-04-01T10:05:01Z', { event_type: 'alert_raised', metadata: { events: ['signin'] } }),
+      item('rev', '2026-04-01T10:05:00Z', {
+        event_type: 'session_revoked',
+        metadata: { revoked_by: 'user:report' },
+      }),
+      item('rep', '2026-04-01T10:05:00Z', { event_type: 'activity_reported' }),
+      item('signin', '2026-04-01T10:04:00Z'),
+      item('other', '2026-04-01T10:03:00Z', {
+        event_type: 'alert_raised',
+        metadata: { events: ['elsewhere'] },
+      }),
+    ]);
+    expect(rows.map((r) => r.item.id)).toEqual(['rep', 'signin', 'other']);
   });
 });

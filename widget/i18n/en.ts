@@ -1,5 +1,10 @@
 // English messages, bundled with the component. Other locales load on demand and must have every key.
+
+import type enAlerts from './en-alerts.js';
+import type { DeviceKindNames, default as enDevices } from './en-devices.js';
 import type enPrivacy from './en-privacy.js';
+import type enSessions from './en-sessions.js';
+import type enSupport from './en-support.js';
 
 // `{name}` marks a placeholder; keys ending in `_one`/`_other` are plural forms picked by Intl.PluralRules.
 const en = {
@@ -30,6 +35,12 @@ const en = {
   reportedRevoked: 'Thanks for telling us. That session is signed out.',
   nextStep: 'Next: change your password now, then check your other sessions.',
   newSignin: 'New sign-in: {device}',
+  method_password: 'Signed in with a password',
+  method_passkey: 'Signed in with a passkey',
+  method_sso: 'Signed in with single sign-on',
+  method_magic_link: 'Signed in with an email link',
+  method_otp: 'Signed in with a one-time code',
+  method_oauth: 'Signed in with another account',
 
   ev_login_success: 'Signed in',
   ev_login_failure: 'Failed sign-in',
@@ -85,47 +96,16 @@ const en = {
   res_alerts: 'security alerts',
   res_erasure: 'erasure requests',
 
-  sessionsIntro: 'Where your account is signed in right now.',
-  signedIn: 'Signed in {time}',
-  lastActive: 'Last active {time}',
-  revoke: 'Sign out',
-  revokeLabel: 'Sign out {device}',
-  revokeOthers: 'Sign out all other sessions',
-  confirmRevokeTitle: 'Sign out this session?',
-  confirmRevokeBody: '{device} will be signed out and will have to sign in again.',
-  confirmOthersTitle: 'Sign out all other sessions?',
-  confirmOthersBody: 'Every session except this one will be signed out.',
   revokedOne: 'Signed out {device}.',
   revokedGone: 'That session had already ended.',
   revokedOthers_one: 'Signed out {n} other session.',
   revokedOthers_other: 'Signed out {n} other sessions.',
-  emptySessions: 'No active sessions.',
-
-  firstSeen: 'First seen {time}',
-  lastSeen: 'Last seen {time}',
-  sessionCount_one: '{n} session',
-  sessionCount_other: '{n} sessions',
-  emptyDevices: 'No devices yet.',
 
   alerts: 'Security alerts',
-  alertTitle: 'Was this you?',
-  ack: 'Yes, this was me',
-  reviewSessions: 'No, review sessions',
-  acked: 'Thanks. The alert is closed.',
-
-  supportTitle: 'Support access',
-  supportIntro: 'Every look is recorded and shown to the user with this ticket.',
-  reasonLabel: 'Ticket reference',
-  reasonHint: 'For example #142',
-  continue: 'Continue',
-  reasonInvalid: 'Enter a ticket reference of 3 to 200 characters.',
-  reasonCharset: 'Use only Latin letters, digits and simple punctuation.',
-  supportViewing: 'Viewing {user} for ticket {ticket}',
-  changeTicket: 'Change ticket',
-  noUser: 'Choose a user to look up.',
 
   err_network: 'Can’t connect. Check your connection and try again.',
-  err_auth: 'Your sign-in has expired. Reload the page and try again.',
+  err_auth: 'We couldn’t confirm it’s you. Reload the page and try again.',
+  offline: 'Offline: showing what was loaded. It updates by itself when the connection is back.',
   err_forbidden: 'You don’t have access to this.',
   err_not_found: 'This could not be found.',
   err_rate_limited: 'Too many requests. Wait a moment and try again.',
@@ -135,6 +115,13 @@ const en = {
   err_generic: 'Something went wrong on our side. Try again in a moment.',
 };
 
-export type MessageKey = keyof typeof en | keyof typeof enPrivacy;
+export type MessageKey =
+  | keyof typeof en
+  | keyof typeof enPrivacy
+  | keyof typeof enSupport
+  | keyof typeof enAlerts
+  | keyof typeof enSessions
+  | keyof typeof enDevices
+  | keyof DeviceKindNames;
 export type Messages = Record<MessageKey, string>;
 export default en;

@@ -2,13 +2,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ActivityItem, ReportResult } from '../../shared/api.js';
 import { ApiError } from './api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { describe, deviceLabel, errorKey } from './describe.js';
 import type { ActivityFeed } from './feed.js';
 import { groupByDay } from './format.js';
 import type { I18n } from './i18n.js';
 import { deviceIcon, warningIcon } from './icons.js';
-import { canReport, FILTER_KINDS, type FilterKind } from './paging.js';
+import { canReport, FILTER_KINDS, type FilterKind, fold } from './paging.js';
 import type { LogVerification } from './verification-view.js';
 
 export type ReportState = 'pending' | ReportResult | ApiError;
@@ -43,7 +43,7 @@ function reportResult(
   </div>`;
 }
 
-function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
+function item(p: ActivityViewProps, it: ActivityItem, count = 1): TemplateResult {
   const { i18n } = p;
   const failed = it.outcome === 'failure';
   const report = p.reports.get(it.id);
@@ -56,14 +56,14 @@ function item(p: ActivityViewProps, it: ActivityItem): TemplateResult {
     <span class="icon">${failed ? warningIcon : deviceIcon(it.device?.type)}</span>
     <div class="main">
       <p class="what">
-        ${describe(it, i18n)}
+        ${describe(it, i18n, p.support)} ${count > 1 ? html`<span part="badge" class="badge">×${count}</span>` : nothing}
         ${failed ? html`<span part="badge" class="badge bad">${i18n.t('failed')}</span>` : nothing}
         ${it.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
         ${p.verification?.mark(it.id, i18n)}
       </p>
       <p class="meta">
         ${it.device ? html`<span>${deviceLabel(it.device, i18n)}</span>` : nothing}
-        ${it.ip ? html`<span>${it.ip}</span>` : nothing} ${timeAgo(it.timestamp, p.now, i18n, true)}
+        ${where(it, i18n)} ${timeAgo(it.timestamp, p.now, i18n, true)}
       </p>
       ${reportResult(p, it.id, report)}
     </div>
@@ -87,11 +87,12 @@ function list(p: ActivityViewProps): TemplateResult {
   if (feed.status === 'error') return failure(i18n, feed.error, p.onRetry);
   if (feed.status !== 'ready') return skeleton(i18n, 4);
   if (feed.items.length === 0) return empty(i18n.t(feed.kind === 'all' ? 'emptyActivity' : 'emptyFiltered'));
-  return html`${groupByDay(feed.items, p.now, i18n.tag).map(
+  const rows = fold(feed.items).map((r) => ({ ...r, timestamp: r.item.timestamp }));
+  return html`${groupByDay(rows, p.now, i18n.tag).map(
     (day) => html`<section class="day">
       <h2 part="day-heading">${day.label}</h2>
       <ul role="list">
-        ${day.items.map((it) => item(p, it))}
+        ${day.items.map((row) => item(p, row.item, row.count))}
       </ul>
     </section>`,
   )}

@@ -1,9 +1,10 @@
 // Small template pieces every view uses: times with their exact value on hover and focus, skeletons,
 // empty states and errors with a retry.
 import { html, nothing, type TemplateResult } from 'lit';
+import type { Place } from '../../shared/api.js';
 import type { ApiError } from './api.js';
 import { errorKey } from './describe.js';
-import { exactTime, relativeTime } from './format.js';
+import { exactTime, placeName, relativeTime } from './format.js';
 import type { I18n } from './i18n.js';
 
 /**
@@ -14,6 +15,18 @@ export function timeAgo(when: string, now: number, i18n: I18n, focusable = false
   return html`<time part="time" datetime=${when} tabindex=${focusable ? '0' : nothing}
     >${relativeTime(when, now, i18n.tag)}<span class="tip"><span class="sr">, </span>${exactTime(when, i18n.tag)}</span></time
   >`;
+}
+
+/** Where: the place people recognise first, then the masked network as a detail. */
+export function where(
+  it: { ip: string | null; location?: Place | null },
+  i18n: I18n,
+): TemplateResult | typeof nothing {
+  const place = placeName(it.location, i18n.tag);
+  if (!place && !it.ip) return nothing;
+  return html`${place ? html`<span part="location">${place}</span>` : nothing}${
+    it.ip ? html`<span class="net">${it.ip}</span>` : nothing
+  }`;
 }
 
 export function skeleton(i18n: I18n, rows = 3): TemplateResult {

@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SessionView } from '../../shared/api.js';
 import type { ApiError } from './api.js';
-import { deviceLabel, errorKey } from './describe.js';
+import { errorKey } from './describe.js';
 import type { I18n } from './i18n.js';
 
 export type Confirm = { kind: 'revoke'; session: SessionView } | { kind: 'others' } | { kind: 'erase' };
@@ -11,23 +11,6 @@ export interface ConfirmText {
   title: string;
   text: TemplateResult;
   action: string;
-}
-
-/** What signing out one session, or all the others, will do. */
-export function revokeText(i18n: I18n, session?: SessionView): ConfirmText {
-  if (session) {
-    const device = deviceLabel(session.device, i18n);
-    return {
-      title: i18n.t('confirmRevokeTitle'),
-      text: html`<p>${i18n.t('confirmRevokeBody', { device })}</p>`,
-      action: i18n.t('revoke'),
-    };
-  }
-  return {
-    title: i18n.t('confirmOthersTitle'),
-    text: html`<p>${i18n.t('confirmOthersBody')}</p>`,
-    action: i18n.t('revokeOthers'),
-  };
 }
 
 export interface ConfirmProps {

@@ -32,29 +32,41 @@ export function humanize(identifier: string, locale = 'en'): string {
   return words.charAt(0).toLocaleUpperCase(locale) + words.slice(1);
 }
 
-/** "Firefox on Windows", "Safari", or "Unknown device". */
+/** "Safari on iPhone", "Firefox on Windows PC", "Chrome on Linux", "Safari", or "Unknown device". */
 export function deviceLabel(device: DeviceInfo | null | undefined, i18n: I18n): string {
   const browser = device?.browser;
-  const os = device?.os;
+  // The locale's name for the kind of device; English has none of its own and uses the server's.
+  const key = `dev_${device?.kind}` as MessageKey;
+  const local = i18n.t(key);
+  const os = local !== key ? local : device?.name || device?.os;
   if (browser && os) return i18n.t('deviceOn', { browser, os });
   return browser || os || i18n.t('unknownDevice');
 }
 
-/** "#142" for a bare number; a leading "ticket" is dropped since the message already says it. */
+/**
+ * Only the ticket reference ("#142", "ZD-1234") from what the agent typed: anything else they wrote is a
+ * note for their team, not for the customer. Nothing that looks like a reference: nothing shown.
+ */
 export function ticketRef(reason: string): string {
-  const ref = reason.replace(/^ticket(?:\s*[:#]\s*|\s+)(?=\S)/i, (m) => (m.includes('#') ? '#' : ''));
-  return /^\d+$/.test(ref) ? `#${ref}` : ref;
+  const m = /\b([a-z][a-z0-9]{0,15}-\d+)\b|(\d+)/i.exec(reason);
+  return m ? (m[1] ?? `#${m[2]}`) : '';
 }
 
-function supportLine(meta: Record<string, unknown>, i18n: I18n): string {
+/** In support mode, the customer's history speaks of "the customer", not "you". */
+function said(i18n: I18n, key: MessageKey, agent: boolean, params?: Record<string, string>): string {
+  const theirs = `${key}_agent`;
+  return i18n.t(agent && i18n.has(theirs) ? theirs : key, params);
+}
+
+function supportLine(meta: Record<string, unknown>, i18n: I18n, agent: boolean): string {
   const action = `${text(meta.action)} ${text(meta.resource_type)}`.toLowerCase();
-  let what = i18n.t('support_accessed');
+  let what = said(i18n, 'support_accessed', agent);
   if (/revoke|sign.?out/.test(action)) what = i18n.t('support_revoked');
-  else if (/report/.test(action)) what = i18n.t('support_reported');
-  else if (/request\w*.erasure|erase/.test(action)) what = i18n.t('support_erasure');
+  else if (/report/.test(action)) what = said(i18n, 'support_reported', agent);
+  else if (/request\w*.erasure|erase/.test(action)) what = said(i18n, 'support_erasure', agent);
   else {
     const found = SUPPORT_RESOURCES.find(([word]) => action.includes(word));
-    if (found) what = i18n.t('support_viewed', { what: i18n.t(found[1]) });
+    if (found) what = said(i18n, 'support_viewed', agent, { what: i18n.t(found[1]) });
   }
   const ticket = ticketRef(text(meta.reason, 200));
   return ticket ? i18n.t('withTicket', { what, ticket }) : what;
@@ -64,10 +76,11 @@ function supportLine(meta: Record<string, unknown>, i18n: I18n): string {
 export function describe(
   item: Pick<ActivityItem, 'event_type' | 'outcome' | 'metadata'>,
   i18n: I18n,
+  agent = false,
 ): string {
   const type = item.event_type;
   const meta = item.metadata ?? {};
-  if (type === 'support_access') return supportLine(meta, i18n);
+  if (type === 'support_access') return supportLine(meta, i18n, agent);
   // Which alert: "Security alert raised — a sign-in from a new device and network".
   const ruleKey = `alert_${text(meta.rule, 40)}`;
   if (type === 'alert_raised' && i18n.has(ruleKey)) {
@@ -75,10 +88,13 @@ export function describe(
   }
   const key = `ev_${type}`;
   let what: string;
-  if (i18n.has(key)) what = i18n.t(key);
+  if (i18n.has(key)) what = said(i18n, key, agent);
   else if (SECURITY_BLOCKED.has(type)) what = i18n.t('ev_security');
   // Custom `x_…` types and the service's own (rarely a user's business) read well enough from their names.
   else what = humanize(type.replace(/^x_/, ''), i18n.tag);
+  // "Signed in with a passkey": the method, where the host said which.
+  const methodKey = `method_${text(meta.method, 40).split('+')[0]}`;
+  if (type === 'login_success' && i18n.has(methodKey)) what = i18n.t(methodKey);
   const reason = text(meta.reason, 60);
   if (reason && (item.outcome === 'failure' || type === 'login_failure')) {
     const reasonKey = `reason_${reason}`;

@@ -1,12 +1,16 @@
-// The Devices view: each device the account was used from, first and last seen.
-import { html, nothing, type TemplateResult } from 'lit';
+// The Devices view: each device the account was used from, first and last seen. Loaded on demand, with
+// its English: the entry has a size budget.
+import { html, type TemplateResult } from 'lit';
 import type { DeviceView } from '../../shared/api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import enDevices from '../i18n/en-devices.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
 import { deviceLabel } from './describe.js';
 import { shortDate } from './format.js';
-import { fill, type I18n } from './i18n.js';
+import { addEnglish, fill, type I18n } from './i18n.js';
 import { deviceIcon } from './icons.js';
 import type { Loader } from './loader.js';
+
+addEnglish(enDevices);
 
 export interface DevicesViewProps {
   i18n: I18n;
@@ -27,7 +31,7 @@ export function devicesView(p: DevicesViewProps): TemplateResult {
         <div class="main">
           <p class="what">${deviceLabel(d.device, i18n)}</p>
           <p class="meta">
-            ${d.ip ? html`<span>${d.ip}</span>` : nothing}
+            ${where(d, i18n)}
             <span>${fill(i18n.t('lastSeen'), { time: timeAgo(d.last_seen, p.now, i18n) })}</span>
             <span>${i18n.t('firstSeen', { time: shortDate(d.first_seen, i18n.tag) })}</span>
             <span>${i18n.count('sessionCount', d.sessions)}</span>

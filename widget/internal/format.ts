@@ -105,3 +105,19 @@ export function groupByDay<T extends { timestamp: string }>(
   }
   return [...groups.values()];
 }
+
+/** "Berlin, Germany" (the country in the reader's language), the region when no city is known, or ''. */
+export function placeName(
+  place: { country: string; country_name: string; region?: string; city?: string } | null | undefined,
+  locale: string,
+): string {
+  if (!place) return '';
+  let country = place.country_name;
+  try {
+    country = new Intl.DisplayNames(locale, { type: 'region' }).of(place.country) ?? country;
+  } catch {
+    // An engine without DisplayNames, or an odd code: the server's English name will do.
+  }
+  const local = place.city || place.region;
+  return local ? `${local}, ${country}` : country;
+}

@@ -10,6 +10,8 @@ export interface LiveOptions {
   /** Opens `GET …/stream`; resolves to a 2xx response or rejects. */
   open(signal: AbortSignal): Promise<Response>;
   onMessage(message: StreamMessage): void;
+  /** The stream is (back) up: a good moment to retry what failed while it was down. */
+  onOpen?(): void;
   /** One polling round: fetch what may have changed. */
   poll(): Promise<void>;
   pollInterval?: number;
@@ -46,7 +48,7 @@ export class LiveController implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, options: LiveOptions) {
     this.host = host;
-    this.options = { pollInterval: 4000, stallTimeout: 45_000, pollAfter: 2, ...options };
+    this.options = { pollInterval: 4000, stallTimeout: 45_000, pollAfter: 2, onOpen: () => {}, ...options };
     host.addController(this);
   }
 

@@ -104,3 +104,37 @@ export function canReport(item: ActivityItem): boolean {
     !item.current
   );
 }
+
+/** Entries that mean little one by one: a run of them in a day reads as one line with a count. */
+const REPEATS = new Set(['data_access', 'support_access']);
+
+/** What makes two entries "the same again": their kind, and for support, what was done. */
+function sameAgain(a: ActivityItem, b: ActivityItem): boolean {
+  return (
+    a.event_type === b.event_type &&
+    REPEATS.has(a.event_type) &&
+    a.session === b.session &&
+    a.timestamp.slice(0, 10) === b.timestamp.slice(0, 10) &&
+    String(a.metadata?.action ?? '') === String(b.metadata?.action ?? '')
+  );
+}
+
+/**
+ * The day's entries as people want to read them: a run of repeated "viewed" entries folds into its newest
+ * (with how many), and Receipts' own echoes give way to the entry they belong to — an `alert_raised` about
+ * an entry shown (the alert itself is in the alerts card), a sign-out that a report already announces.
+ */
+export function fold(items: readonly ActivityItem[]): { item: ActivityItem; count: number }[] {
+  const shown = new Set(items.map((i) => i.id));
+  const rows: { item: ActivityItem; count: number }[] = [];
+  for (const item of items) {
+    const meta = item.metadata ?? {};
+    const about = Array.isArray(meta.events) ? meta.events : [];
+    if (item.event_type === 'alert_raised' && about.some((id) => shown.has(String(id)))) continue;
+    if (item.event_type === 'session_revoked' && /:report$/.test(String(meta.revoked_by ?? ''))) continue;
+    const last = rows.at(-1);
+    if (last && sameAgain(last.item, item)) last.count++;
+    else rows.push({ item, count: 1 });
+  }
+  return rows;
+}

@@ -76,7 +76,10 @@ export function privacyView(p: PrivacyViewProps): TemplateResult {
       <h2 id="erase-title">${i18n.t('eraseTitle')}</h2>
       <p>${i18n.t('eraseBody')}</p>
       ${erasureStatus(p)}
-    </section>`;
+    </section>
+    <p part="credits" class="meta" lang="en">
+      <a href="https://db-ip.com" target="_blank" rel="noopener">IP geolocation by DB-IP</a>
+    </p>`;
 }
 
 /** What erasure will and will not do, said before the user confirms it. */

@@ -1,9 +1,15 @@
 // The Sessions view: where the account is signed in, "This device" marked, sign out one or all others.
+// Loaded on demand with its English and its confirmations: the entry has a size budget.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SessionView } from '../../shared/api.js';
-import { empty, failure, skeleton, timeAgo } from './common.js';
+import enSessions from '../i18n/en-sessions.js';
+import { empty, failure, skeleton, timeAgo, where } from './common.js';
+import type { ConfirmText } from './confirm.js';
 import { deviceLabel } from './describe.js';
-import { fill, type I18n } from './i18n.js';
+import { addEnglish, fill, type I18n } from './i18n.js';
+
+addEnglish(enSessions);
+
 import { deviceIcon } from './icons.js';
 import type { Loader } from './loader.js';
 
@@ -28,7 +34,7 @@ function row(p: SessionsViewProps, s: SessionView): TemplateResult {
         ${device} ${s.current ? html`<span part="badge" class="badge">${i18n.t('thisDevice')}</span>` : nothing}
       </p>
       <p class="meta">
-        ${s.ip ? html`<span>${s.ip}</span>` : nothing}
+        ${where(s, i18n)}
         <span>${fill(i18n.t('lastActive'), { time: timeAgo(s.last_seen_at, p.now, i18n) })}</span>
         <span>${fill(i18n.t('signedIn'), { time: timeAgo(s.created_at, p.now, i18n) })}</span>
       </p>
@@ -70,4 +76,21 @@ export function sessionsView(p: SessionsViewProps): TemplateResult {
           </button>`
         : nothing
     }`;
+}
+
+/** What signing out one session, or all the others, will do. */
+export function revokeText(i18n: I18n, session?: SessionView): ConfirmText {
+  if (session) {
+    const device = deviceLabel(session.device, i18n);
+    return {
+      title: i18n.t('confirmRevokeTitle'),
+      text: html`<p>${i18n.t('confirmRevokeBody', { device })}</p>`,
+      action: i18n.t('revoke'),
+    };
+  }
+  return {
+    title: i18n.t('confirmOthersTitle'),
+    text: html`<p>${i18n.t('confirmOthersBody')}</p>`,
+    action: i18n.t('revokeOthers'),
+  };
 }

@@ -1,7 +1,11 @@
 // Support mode: the agent names the ticket before anything is shown, and sees whose account this is.
+// Loaded on demand, with its English: end users never need it, and the entry has a size budget.
 import { html, type TemplateResult } from 'lit';
 import type { MessageKey } from '../i18n/en.js';
-import { fill, type I18n } from './i18n.js';
+import enSupport from '../i18n/en-support.js';
+import { addEnglish, fill, type I18n } from './i18n.js';
+
+addEnglish(enSupport);
 
 export interface ReasonFormProps {
   i18n: I18n;

@@ -10,6 +10,7 @@ import { timeAgo } from './common.js';
 import { describe } from './describe.js';
 import { type I18n, interpolate } from './i18n.js';
 import { warningIcon } from './icons.js';
+import { fold } from './paging.js';
 import { ProofCheck } from './proofs.js';
 
 export interface VerificationOptions {
@@ -148,7 +149,8 @@ export class LogVerification {
     if (capability === 'no-crypto' || capability === 'bad-key') {
       return html`<p part="verification" role="status">${t(i18n, 'logUnavailable')}</p>`;
     }
-    const tally = this.check.tally(feed.items);
+    // The rows the feed shows (folded repeats and echoes are not rows of their own).
+    const tally = this.check.tally(fold(feed.items).map((r) => r.item));
     const failed = tally.failed.length;
     if (failed > 0) {
       // A few named here is enough; each failed item also carries its own mark in the list below.

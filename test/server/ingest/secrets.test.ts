@@ -524,7 +524,12 @@ describe('secrets are never stored', () => {
       const items = await activity(server, 'usr_benign');
       expect(items.map((i) => i.event_type)).toEqual(['data_export']);
       expect(items[0]!.metadata).toEqual(BENIGN);
-      expect(items[0]!.device).toMatchObject({ browser: 'Mobile Safari', os: 'iOS', type: 'mobile' });
+      expect(items[0]!.device).toMatchObject({
+        browser: 'Safari',
+        os: 'iOS',
+        type: 'mobile',
+        name: 'iPhone',
+      });
       const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
       try {
         const row = db

@@ -237,9 +237,27 @@ describe('each item', () => {
   });
 
   it('has the device parsed from the user agent', () => {
-    expect(item('act_00').device).toEqual({ browser: 'Chrome', os: 'Mac OS', type: 'desktop' });
-    expect(item('act_cur').device).toEqual({ browser: 'Mobile Safari', os: 'iOS', type: 'mobile' });
-    expect(item('act_other_session').device).toEqual({ browser: 'Firefox', os: 'Windows', type: 'desktop' });
+    expect(item('act_00').device).toEqual({
+      browser: 'Chrome',
+      os: 'macOS',
+      type: 'desktop',
+      kind: 'mac',
+      name: 'Mac',
+    });
+    expect(item('act_cur').device).toEqual({
+      browser: 'Safari',
+      os: 'iOS',
+      type: 'mobile',
+      kind: 'iphone',
+      name: 'iPhone',
+    });
+    expect(item('act_other_session').device).toEqual({
+      browser: 'Firefox',
+      os: 'Windows',
+      type: 'desktop',
+      kind: 'windows_pc',
+      name: 'Windows PC',
+    });
     expect(item('act_no_ua').device).toBeNull();
   });
 
@@ -276,6 +294,7 @@ describe('each item', () => {
         'id',
         'ip',
         'level',
+        'location',
         'metadata',
         'outcome',
         'session',

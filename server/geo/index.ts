@@ -1,0 +1,1 @@
+export { GeoLocator, type GeoSource, placeOf } from './locate.js';

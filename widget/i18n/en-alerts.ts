@@ -1,0 +1,30 @@
+// English for the security alerts card, which is loaded only when the account has alerts to show.
+const enAlerts = {
+  reviewSignins_one: 'Review {n} unusual sign-in',
+  reviewSignins_other: 'Review {n} unusual sign-ins',
+  reviewAlerts_one: 'Review {n} security alert',
+  reviewAlerts_other: 'Review {n} security alerts',
+  a_new_device: 'New sign-in from {device}',
+  a_new_device_at: 'New sign-in from {device} in {place}',
+  a_two_networks: 'Sign-ins from two networks within {minutes} minutes',
+  a_new_network_export: 'Your data was exported soon after a sign-in from a new network',
+  a_failures_per_account: '{count} failed sign-ins within {minutes} minutes',
+  a_account_locked: 'Your account was locked',
+  a_mfa_disabled: 'Two-step verification was turned off',
+  a_permission_granted: 'A permission was granted',
+  a_suspicious_pattern_detected: 'Unusual activity was detected',
+  askYou: 'Was this you?',
+  yesMe: 'Yes, this was me',
+  notMeGuide: 'No, this wasn’t me',
+  confirmedYou: 'Thanks, noted as you. Nothing else to do.',
+  guideRevokeStep: 'Step 1 of 2: sign that session out, so it loses access now.',
+  guideRevoke: 'Sign it out',
+  guideRevoking: 'Signing out…',
+  guidePasswordStep: 'Step 2 of 2: change your password, so it cannot sign in again.',
+  guidePasswordLink: 'Change your password',
+  guidePasswordHint: 'Change your password in your account settings.',
+  guideDone: 'Done',
+  guideAllDone: 'Your account is secured: that session is signed out.',
+};
+
+export default enAlerts;
