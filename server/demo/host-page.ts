@@ -4,6 +4,8 @@ import { DEMO_USER } from './seed.js';
 
 export interface HostPageOptions {
   title?: string;
+  /** The log's verifier key (`GET /v1/log/key`): the component then checks every entry it shows. */
+  logKey?: string;
 }
 
 function escapeHtml(text: string): string {
@@ -124,7 +126,7 @@ const HOST_BODY = `<div class="layout">
     <div class="workspace">
     <section class="card" aria-labelledby="activity-title">
       <h2 id="activity-title">Recent activity and sessions</h2>
-      <activity-log api="" secure-account-url="/#change-password"></activity-log>
+      <activity-log api="" secure-account-url="/#change-password"{{log-key}}></activity-log>
       <p class="credit">IP geolocation by <a href="https://db-ip.com">DB-IP</a></p>
     </section>
     <section class="card demo try" aria-labelledby="demo-title">
@@ -237,8 +239,17 @@ setInterval(refreshHost, 2000);
 `;
 
 /** The demo host app's "Account › Security" page at `/`, signed in as the demo user. */
+/** The page's component checks entries against the log's key, as a host that pins it would. */
+function withLogKey(body: string, logKey: string | undefined): string {
+  return body.replace('{{log-key}}', logKey ? ` log-key="${escapeHtml(logKey)}"` : '');
+}
+
 export function renderHostPage(opts: HostPageOptions = {}): string {
-  return page(opts.title ?? 'Security · Northwind Books', HOST_BODY, HOST_SCRIPT + HOST_PANELS_SCRIPT);
+  return page(
+    opts.title ?? 'Security · Northwind Books',
+    withLogKey(HOST_BODY, opts.logKey),
+    HOST_SCRIPT + HOST_PANELS_SCRIPT,
+  );
 }
 
 const SUPPORT_BODY = `<div class="layout">
@@ -264,7 +275,7 @@ const SUPPORT_BODY = `<div class="layout">
     </section>
     <section class="card" aria-labelledby="account-title">
       <h2 id="account-title">Account activity</h2>
-      <activity-log api="" mode="support"></activity-log>
+      <activity-log api="" mode="support"{{log-key}}></activity-log>
     </section>
   </main>
 </div>`;
@@ -283,7 +294,7 @@ document.getElementById('lookup').addEventListener('submit', (event) => {
 export function renderSupportPage(opts: HostPageOptions = {}): string {
   return page(
     opts.title ?? 'Customer lookup · Northwind Books support',
-    SUPPORT_BODY,
+    withLogKey(SUPPORT_BODY, opts.logKey),
     SUPPORT_SCRIPT,
   ).replace('Signed in as Alex Morgan', 'Support agent: Jamie');
 }

@@ -8,6 +8,7 @@ import ipaddr from 'ipaddr.js';
 import type { DeviceType } from '../../shared/api.js';
 import { normalizeIp } from '../../shared/mask.js';
 import { errorSchema, ingestResultSchema, tokenSchema } from '../../shared/schemas/responses.js';
+import { identityOf } from '../audit/checkpoint.js';
 import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
 import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
 import { sessionRef } from '../derive/sessions.js';
@@ -81,12 +82,13 @@ function fromLoopback(c: Context): boolean {
 export function demoRoutes(s: Services) {
   const app = new Hono();
   let currentSession = DEMO_SESSION;
+  const logKey = identityOf(s.config).vkey;
 
   app.get('/', describeRoute(DOCS.page), (c) =>
-    c.html(renderHostPage({}), 200, { 'content-security-policy': PAGE_CSP }),
+    c.html(renderHostPage({ logKey }), 200, { 'content-security-policy': PAGE_CSP }),
   );
   app.get('/support', describeRoute(DOCS.console), (c) =>
-    c.html(renderSupportPage(), 200, { 'content-security-policy': PAGE_CSP }),
+    c.html(renderSupportPage({ logKey }), 200, { 'content-security-policy': PAGE_CSP }),
   );
 
   // What a host backend does: mint a short-lived token for the signed-in user. Only for a browser on this

@@ -104,6 +104,18 @@ describe('the demo page in every language', () => {
   }
 });
 
+describe('the demo page checks its entries against the log', () => {
+  it('says the history was checked by the browser, with the key the server publishes', async () => {
+    const key = await (await fetch(`${server.url}/v1/log/key`)).text();
+    const page = await open(1280, 'en');
+    expect(await page.locator('activity-log').getAttribute('log-key')).toBe(key.trim());
+    await expect
+      .poll(() => shown(widget(page).locator('[part~="panel"]')), { timeout: 15_000 })
+      .toContain('Recorded in a tamper-evident log, checked by your browser.');
+    await page.context().close();
+  });
+});
+
 describe('the Try it panel', () => {
   it('shows the host status flip to revoked, and the emailed revoke link works in a fresh page', async () => {
     const page = await open(1280, 'en');
