@@ -182,7 +182,12 @@ export async function startHost(): Promise<Host> {
     origin: '',
     receipts: undefined,
     url: (opts) => `${host.origin}/page?${embedQuery(opts)}`,
-    close: () => new Promise((res) => server.close(() => res())),
+    // Idle keep-alive connections from Chromium would hold close() open until they time out.
+    close: () =>
+      new Promise((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      }),
   };
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', host.origin);

@@ -51,7 +51,12 @@ afterEach(() => pages.reset());
 
 afterAll(async () => {
   await pages.close();
-  await new Promise<void>((resolve) => host?.close(() => resolve()));
+  // Idle keep-alive connections from Chromium would hold close() open until they time out.
+  await new Promise<void>((resolve) => {
+    if (!host) return resolve();
+    host.close(() => resolve());
+    host.closeAllConnections();
+  });
   await server?.stop();
 });
 
