@@ -132,10 +132,6 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\btskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}/, // Tailscale
 ];
 
-export const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  ...STRUCTURAL_PATTERNS.map(([, re]) => re),
-  ...TOKEN_PATTERNS,
-];
 const TOKEN_RUN = /[A-Za-z0-9_+/-]{20,}/;
 
 // An Authorization-style value: the scheme word, then a credential with digits, mixed case or padding
