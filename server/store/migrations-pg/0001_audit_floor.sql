@@ -28,8 +28,10 @@ END
 $$;
 --> statement-breakpoint
 -- Checked once per statement over the deleted rows, so pruning a year of events costs one look, not one a row.
+-- It runs as its owner so that whoever deletes gets this answer, whatever else they may read or execute.
 CREATE FUNCTION receipts_refuse_uncovered_delete() RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
