@@ -250,5 +250,13 @@ export const revokeLinks = pgTable(
   (t) => [index('revoke_links_expiry').on(t.expiresAt)],
 );
 
+/** Where the tables live (pgTable's default); the audit floor's functions name it outright. */
+export const PG_SCHEMA = 'public';
+
 /** The tables of the audit floor: never updated, deleted from only as retention allows. */
-export const AUDIT_TABLES = ['events', 'merkle_nodes', 'checkpoints', 'retention_checkpoints'] as const;
+export const AUDIT_TABLES: readonly string[] = [
+  'events',
+  'merkle_nodes',
+  'checkpoints',
+  'retention_checkpoints',
+];
