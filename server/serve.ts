@@ -5,11 +5,10 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
 import { signCheckpoint } from './domain/checkpoints.js';
-import { ownEvent } from './ingest/pipeline.js';
 import { startJobs } from './jobs.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { applyMigrations, checkpointWal, openStore } from './store/db.js';
+import { applyMigrations, openStore } from './store/db.js';
 import { startStreams } from './streams/index.js';
 import { WebhookDelivery } from './webhooks/deliver.js';
 
@@ -24,19 +23,17 @@ async function recordSystem(
   eventType: EventType,
   metadata: Record<string, unknown>,
 ): Promise<void> {
-  await s.pipeline.transact(() =>
-    s.pipeline.apply(
-      ownEvent(s.pipeline, { event_type: eventType, level: 'INFO', outcome: 'success', metadata }),
-    ),
-  );
+  await s.pipeline.transact(async (tx) => {
+    await s.pipeline.record(tx, { event_type: eventType, level: 'INFO', outcome: 'success', metadata });
+  });
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
   const store = openStore(config.dbPath);
-  const migrations = applyMigrations(store);
+  const migrations = await applyMigrations(store, config.dbOwnerUrl);
   const s = createServices(config, logger, store);
   // Stores written before the Merkle tree existed get their leaves now, before anything new is appended.
-  const backfilled = s.log.backfillTree();
+  const backfilled = await s.pipeline.transact((tx) => s.log.backfillTree(tx));
   if (backfilled > 0)
     logger.info({
       event_type: 'merkle_backfilled',
@@ -51,19 +48,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     node: process.version,
   });
   if (config.demo) {
-    const seeded = await seedDemo(s.pipeline);
+    const seeded = await seedDemo(s.store.db, s.pipeline);
     if (seeded > 0) logger.info({ event_type: 'demo_seeded', message: `seeded ${seeded} demo events` });
   }
 
   // Whatever an interrupted erasure left in the WAL is folded in and truncated before serving.
-  checkpointWal(s.store);
+  await s.store.compact();
   await signCheckpoint(s, 'startup');
   const stopJobs = startJobs(s);
-  const stopStreams = startStreams(s);
+  const stopStreams = await startStreams(s);
 
-  const delivery = config.webhook
-    ? new WebhookDelivery(s.outbox, config.webhook, logger, { metrics: s.metrics })
-    : null;
+  const delivery = config.webhook ? new WebhookDelivery(s, config.webhook) : null;
   delivery?.start();
 
   let stopping: Promise<void> | null = null;
@@ -94,8 +89,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await stopStreams();
       await s.commit.drain();
       s.commit.close();
-      s.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      s.store.sqlite.close();
+      // Folds the WAL into the main file and truncates it (SQLite) or ends the pool (PostgreSQL).
+      await s.store.close();
     })();
     return stopping;
   };

@@ -1,4 +1,5 @@
-// Starts the real built server (`node dist/server/cli.js serve`) on a fresh SQLite file, for tests.
+// Starts the real built server (`node dist/server/cli.js serve`) on a fresh store, for tests: a SQLite file,
+// or with RECEIPTS_TEST_BACKEND=postgres a fresh PostgreSQL database (the same tests, on the other backend).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
+import { freshPostgres } from './postgres.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/server/cli.js');
@@ -25,6 +27,8 @@ export interface TestServer {
   /** SIGKILL and wait. */
   kill(): Promise<void>;
 }
+
+export const onPostgres = process.env.RECEIPTS_TEST_BACKEND === 'postgres';
 
 export function tempDir(prefix = 'receipts-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -55,6 +59,12 @@ export async function startServer(
 ): Promise<TestServer> {
   const dir = opts.dir ?? tempDir();
   const env = opts.reuseEnv ? { ...opts.reuseEnv, ...opts.env } : serverEnv(dir, opts.env);
+  if (onPostgres && !env.RECEIPTS_DB?.startsWith('postgres')) {
+    // The throwaway cluster goes with the test run; its databases need no dropping.
+    const database = await freshPostgres();
+    env.RECEIPTS_DB = database.url;
+    env.RECEIPTS_DB_OWNER = database.ownerUrl;
+  }
   const proc = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
