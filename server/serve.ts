@@ -8,9 +8,13 @@ import { signCheckpoint } from './domain/checkpoints.js';
 import { startJobs } from './jobs.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { applyMigrations, openStore } from './store/db.js';
+import { coordinate } from './store/coordination.js';
+import { applyMigrations, openStore, startupProblem } from './store/db.js';
 import { startStreams } from './streams/index.js';
 import { WebhookDelivery } from './webhooks/deliver.js';
+
+/** The store is there but this server must not run on it; the message says why, in one line. */
+export class StartupRefused extends Error {}
 
 export interface Running {
   services: Services;
@@ -29,9 +33,21 @@ async function recordSystem(
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const store = openStore(config.dbPath);
-  const migrations = await applyMigrations(store, config.dbOwnerUrl);
+  const store = openStore(config.dbPath, { poolSize: config.dbPoolSize });
+  let migrations: string[];
+  try {
+    migrations = await applyMigrations(store, config.dbOwnerUrl);
+    const problem = await startupProblem(store, config.production);
+    if (problem) throw new StartupRefused(problem);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const s = createServices(config, logger, store);
+  // With several servers on one database: notices reach every server's live streams, and one of them
+  // (whichever holds the leader lock) runs the background work.
+  const coordination = coordinate(store);
+  s.bus.connect(coordination);
   // Stores written before the Merkle tree existed get their leaves now, before anything new is appended.
   const backfilled = await s.pipeline.transact((tx) => s.log.backfillTree(tx));
   if (backfilled > 0)
@@ -55,11 +71,25 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Whatever an interrupted erasure left in the WAL is folded in and truncated before serving.
   await s.store.compact();
   await signCheckpoint(s, 'startup');
-  const stopJobs = startJobs(s);
-  const stopStreams = await startStreams(s);
-
-  const delivery = config.webhook ? new WebhookDelivery(s, config.webhook) : null;
-  delivery?.start();
+  // Background work: due erasures, retention, scheduled checkpoints, streams and webhook delivery. Held by
+  // one server at a time; when it dies its lock goes with its connection and another server takes over.
+  let stopBackground: () => Promise<void> = async () => {};
+  coordination.lead(() => {
+    const stopJobs = startJobs(s);
+    const streams = startStreams(s);
+    const delivery = config.webhook ? new WebhookDelivery(s, config.webhook) : null;
+    delivery?.start();
+    let stopped: Promise<void> | null = null;
+    stopBackground = () => {
+      stopped ??= (async () => {
+        delivery?.stop();
+        stopJobs();
+        await (await streams)();
+      })();
+      return stopped;
+    };
+    return () => void stopBackground();
+  });
 
   let stopping: Promise<void> | null = null;
   const app = createApp(s, { isStopping: () => stopping !== null });
@@ -73,8 +103,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });
-      delivery?.stop();
-      stopJobs();
       // Stop accepting connections, finish what was acknowledged, then close the store cleanly.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
@@ -86,7 +114,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
       await signCheckpoint(s, 'shutdown');
-      await stopStreams();
+      // Streams stop after the last checkpoint, so receivers get it.
+      await stopBackground();
+      await coordination.close();
       await s.commit.drain();
       s.commit.close();
       // Folds the WAL into the main file and truncates it (SQLite) or ends the pool (PostgreSQL).

@@ -104,6 +104,28 @@ export function applySqliteMigrations(sqlite: Sqlite): string[] {
   return applied().filter((h) => !before.has(h));
 }
 
+/**
+ * Why this server must not start on the store, or null. A PostgreSQL database without Receipts' schema
+ * (migrations are the owner's job); in production, a runtime role that could change the audit log.
+ */
+export async function startupProblem(store: Store, production: boolean): Promise<string | null> {
+  if (!store.pool) return null;
+  const client = await store.pool.connect();
+  try {
+    const ready = await client.query("SELECT to_regclass('events') IS NOT NULL AS ok");
+    if (!ready.rows[0]?.ok)
+      return `the database at ${store.location} has no Receipts schema: run \`receipts migrate\` with RECEIPTS_DB_OWNER set, or set RECEIPTS_DB_OWNER for the server`;
+    if (!production) return null;
+    const { auditModifiableBy } = await import('./pg/roles.js');
+    const why = await auditModifiableBy(client);
+    return why
+      ? `refusing to start in production: ${why}; the runtime role in RECEIPTS_DB may only INSERT and SELECT on the audit log (see README, "Running on PostgreSQL")`
+      : null;
+  } finally {
+    client.release();
+  }
+}
+
 /** Applies pending migrations to the store; returns those applied now. */
 export async function applyMigrations(store: Store, ownerUrl: string | null = null): Promise<string[]> {
   if (store.sqlite) return applySqliteMigrations(store.sqlite.writer.sqlite);

@@ -18,7 +18,12 @@ const NO_SUBJECT_EXPIRED =
 const COUNT_EXPIRED_DETAILS = sql(`SELECT COUNT(*) AS n ${EXPIRED_DETAILS} AND e.seq > ?`);
 const COUNT_NO_SUBJECT = sql(`SELECT COUNT(*) AS n ${NO_SUBJECT_EXPIRED}`);
 const DELETE_PERSONAL_THROUGH = sql('DELETE FROM personal_data WHERE seq <= ?');
-const DELETE_EVENTS_THROUGH = sql('DELETE FROM events WHERE seq <= ?');
+// On PostgreSQL the runtime role cannot delete events: the owner's pruning function does, and it refuses a
+// cut that no retention checkpoint and no signed checkpoint cover.
+const DELETE_EVENTS_THROUGH = sql({
+  sqlite: 'DELETE FROM events WHERE seq <= ?',
+  pg: 'SELECT receipts_prune_events(?::bigint) AS n',
+});
 const DELETE_EXPIRED_DETAILS = sql(
   `DELETE FROM personal_data WHERE seq IN (SELECT p.seq ${EXPIRED_DETAILS})`,
 );
