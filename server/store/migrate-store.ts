@@ -58,14 +58,14 @@ export interface MigrateStoreResult {
 export class MigrateStoreError extends Error {}
 
 const DEFAULT_BATCH = 2_000;
-// PostgreSQL takes at most 65,535 parameters in one statement.
-const MAX_PARAMS = 65_535;
 
 type Row = unknown[];
 
 interface Table {
   name: string;
   columns: string[];
+  /** Each column's PostgreSQL type, as the schema declares it. */
+  types: string[];
   key: string;
   /** An integer key the writers increase: copied forward in key order, in batches, resuming at the target's max. */
   forward: boolean;
@@ -83,6 +83,7 @@ const TABLES: Table[] = Object.values(pgSchema as Record<string, unknown>)
     return {
       name: config.name,
       columns: config.columns.map((c) => c.name),
+      types: config.columns.map((c) => c.getSQLType()),
       key: key.name,
       forward: key.getSQLType() === 'bigint',
       audit: AUDIT_TABLES.includes(config.name),
@@ -385,21 +386,17 @@ async function forwardMismatch(
   return null;
 }
 
-function insertSql(table: Table, rows: number): string {
-  const n = table.columns.length;
-  const tuples = Array.from(
-    { length: rows },
-    (_, r) => `(${table.columns.map((_, c) => `$${r * n + c + 1}`).join(', ')})`,
-  );
-  return `INSERT INTO ${id(table.name)} (${columnsOf(table)}) VALUES ${tuples.join(', ')}`;
+// One array parameter per column, unnested into rows: PostgreSQL parses one short statement a batch, not one
+// with a placeholder for every value, which makes a batch several times faster to send and to plan.
+function insertSql(table: Table): string {
+  const arrays = table.types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+  return `INSERT INTO ${id(table.name)} (${columnsOf(table)}) SELECT * FROM unnest(${arrays})`;
 }
 
 async function insertRows(target: pg.Client, table: Table, rows: Row[]): Promise<void> {
-  const per = Math.floor(MAX_PARAMS / table.columns.length);
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    await target.query(insertSql(table, chunk.length), chunk.flat());
-  }
+  if (rows.length === 0) return;
+  const columns = table.columns.map((_, c) => rows.map((row) => row[c]));
+  await target.query(insertSql(table), columns);
 }
 
 /** Key order, one transaction per batch, from the target's largest key on: an interruption loses no batch. */
@@ -428,7 +425,8 @@ async function copyForward(
   for (;;) {
     const rows = next.all(after ?? Number.MIN_SAFE_INTEGER, batch) as Row[];
     if (rows.length === 0) return copied;
-    await transaction(target, () => insertRows(target, table, rows));
+    // One statement, so one transaction: a batch is in the target whole or not at all.
+    await insertRows(target, table, rows);
     copied += rows.length;
     done += rows.length;
     after = Number(rows[rows.length - 1]?.[keyAt]);
