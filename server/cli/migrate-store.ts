@@ -16,8 +16,9 @@ checkpoints and the personal-data commitments hold there unchanged. Stop the
 server using FILE first; FILE is only read.
 
   --from FILE   the SQLite store (RECEIPTS_DB of the server being moved)
-  --to URL      postgres://role:password@host:port/database to copy with:
-                the schema owner's URL, or the runtime role's with --owner
+  --to URL      postgres://ROLE@HOST:PORT/DATABASE to copy with (a password
+                goes after ROLE and a colon): the schema owner's URL, or the
+                runtime role's with --owner
   --owner URL   the schema owner (default: RECEIPTS_DB_OWNER): applies the
                 migrations first, grants the --to role its runtime
                 privileges, and moves the id sequences past the copied ids
