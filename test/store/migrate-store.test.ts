@@ -368,6 +368,30 @@ describe.skipIf(!pgAvailable)(
       });
     });
 
+    it('should follow a store that changed between runs: an erasure in between leaves none of the person behind', async () => {
+      const copy = join(tempDir(), 'receipts.db');
+      copyFileSync(from, copy);
+      const db = await fresh();
+      await migrateStore({ from: copy, to: db.ownerUrl });
+      const erased = cli({ ...source.env, RECEIPTS_DB: copy }, ['erase', '--user', user(150)]);
+      expect(erased.code, erased.stderr).toBe(0);
+
+      const result = await migrateStore({ from: copy, to: db.ownerUrl });
+      const copied = Object.fromEntries(result.tables.map((t) => [t.table, t]));
+      expect(copied.events?.copied).toBeGreaterThan(0); // its receipt
+      expect(copied.personal_data?.copied).toBe(copied.personal_data?.rows); // copied afresh
+      await expectSameRows(copy, db.ownerUrl);
+      const client = await connect(db.ownerUrl);
+      try {
+        const left = await client.query('SELECT COUNT(*) AS n FROM personal_data WHERE user_id = $1', [
+          user(150),
+        ]);
+        expect(Number(left.rows[0].n)).toBe(0);
+      } finally {
+        await client.end();
+      }
+    });
+
     describe('refusals', () => {
       it('should refuse a database that holds a different log, and leave it as it was', async () => {
         const other = await startServer();
@@ -445,11 +469,12 @@ describe.skipIf(!pgAvailable)(
           stderr: 'receipts: no store at /nonexistent/receipts.db\n',
         });
         const port = await closedPort();
+        const password = randomBytes(12).toString('hex');
         const unreachable = await command(
           '--from',
           from,
           '--to',
-          `postgres://mover:s3cret-pw@127.0.0.1:${port}/receipts`,
+          `postgres://mover:${password}@127.0.0.1:${port}/receipts`,
         );
         expect(unreachable.code).toBe(1);
         expect(unreachable.stderr).toMatch(
@@ -457,7 +482,7 @@ describe.skipIf(!pgAvailable)(
             `^receipts: cannot connect to postgres://mover@127\\.0\\.0\\.1:${port}/receipts: .*ECONNREFUSED.*\\n$`,
           ),
         );
-        expect(unreachable.stderr).not.toContain('s3cret-pw');
+        expect(unreachable.stderr).not.toContain(password);
       });
 
       it('should copy, print a line per table and the time taken, and say so when there is nothing to do', async () => {
