@@ -222,8 +222,12 @@ function failure(doing: string, url: string): (error: unknown) => never {
   };
 }
 
-/** An error's message; a refused connection to a name with several addresses has none of its own. */
+/**
+ * An error's message, on one line. drizzle wraps the database's answer ("Failed query: …") around it as the cause;
+ * a refused connection to a name with several addresses has no message of its own, only its attempts'.
+ */
 function reason(error: unknown): string {
+  if (error instanceof Error && error.cause instanceof Error) return reason(error.cause);
   if (error instanceof AggregateError && !error.message)
     return error.errors.map((e: Error) => e.message).join('; ') || 'connection failed';
   if (error instanceof Error) return error.message || String((error as NodeJS.ErrnoException).code ?? error);
@@ -244,7 +248,7 @@ async function migrateAs(client: pg.Client, url: string): Promise<void> {
     await migrate(drizzle({ client }), { migrationsFolder: migrationsDir('migrations-pg') });
   } catch (error) {
     throw new MigrateStoreError(
-      `role ${roleOf(url)} cannot apply the migrations (${(error as Error).message}): name the schema's ` +
+      `role ${roleOf(url)} cannot apply the migrations (${reason(error)}): name the schema's ` +
         'owner with --owner, or copy as the owner',
     );
   }

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MigrateProgress, migrateStore } from '../../server/store/migrate-store.js';
+import { migratePostgres } from '../../server/store/pg/migrate.js';
 import { auditModifiableBy } from '../../server/store/pg/roles.js';
 import { type FreshPostgres, freshPostgres, pgAvailable } from '../support/postgres.js';
 import {
@@ -406,6 +407,30 @@ describe.skipIf(!pgAvailable)(
         );
         expect(await countIn(db.ownerUrl, 'events')).toBe(before);
         await expectSameRows(other.dbPath, db.ownerUrl);
+      });
+
+      it('should refuse a database in use that holds none of the log, rather than overwrite it', async () => {
+        const db = await fresh();
+        await migratePostgres(db.ownerUrl, db.url);
+        const client = await connect(db.url);
+        try {
+          await client.query(
+            "INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at) VALUES ('ses_live', 'r', 's', 'active', 0, 0)",
+          );
+        } finally {
+          await client.end();
+        }
+        await expect(migrateStore({ from, to: db.url, owner: db.ownerUrl })).rejects.toThrow(
+          /^the target is not empty \(sessions has 1 rows\) but holds none of the source's events/,
+        );
+        expect(await countIn(db.url, 'sessions')).toBe(1);
+      });
+
+      it('should refuse to copy as the runtime role with no owner to migrate and reset sequences', async () => {
+        const db = await fresh();
+        await expect(migrateStore({ from, to: db.url })).rejects.toThrow(
+          /^role receipts_app_\w+ cannot apply the migrations \(.*permission denied.*\): name the schema's owner with --owner/,
+        );
       });
 
       it('should refuse a store newer than the schema it knows', async () => {
