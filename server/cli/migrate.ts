@@ -17,7 +17,9 @@ export async function run(argv: string[]): Promise<number> {
   const cfg = config();
   const onPostgres = cfg.dbPath.startsWith('postgres');
   if (onPostgres && !cfg.dbOwnerUrl)
-    throw new CliError('RECEIPTS_DB_OWNER must name the role that owns the schema (postgres://owner@host/db)');
+    throw new CliError(
+      'RECEIPTS_DB_OWNER must name the role that owns the schema (postgres://owner@host/db)',
+    );
   const store = openStore(cfg.dbPath);
   try {
     const applied = await applyMigrations(store, cfg.dbOwnerUrl);

@@ -14,6 +14,11 @@ export const CHAIN_LOCK = 0x52435054; // "RCPT"
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+// PostgreSQL text cannot hold U+0000, so a value with one can match nothing stored: a look-up of it finds
+// nothing (as on SQLite, where ingest refuses control characters too) instead of failing the request.
+const holdsNul = (values: readonly unknown[]) =>
+  values.some((v) => typeof v === 'string' && v.includes('\0'));
+
 export class PgDb implements Db {
   readonly dialect = 'postgres' as const;
 
@@ -31,14 +36,17 @@ export class PgDb implements Db {
   }
 
   async all<T>(st: Statement, params?: Params): Promise<T[]> {
+    if (holdsNul(pgValues(st, params))) return [];
     return (await this.query<T>(st, params)).rows;
   }
 
   async get<T>(st: Statement, params?: Params): Promise<T | undefined> {
+    if (holdsNul(pgValues(st, params))) return undefined;
     return (await this.query<T>(st, params)).rows[0];
   }
 
   async run(st: Statement, params?: Params): Promise<number> {
+    if (holdsNul(pgValues(st, params))) throw new Error('a text value holds U+0000, which cannot be stored');
     return (await this.query(st, params)).rowCount ?? 0;
   }
 }
