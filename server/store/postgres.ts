@@ -46,7 +46,11 @@ export class PgDb implements Db {
   }
 
   async run(st: Statement, params?: Params): Promise<number> {
-    if (holdsNul(pgValues(st, params))) throw new Error('a text value holds U+0000, which cannot be stored');
+    if (holdsNul(pgValues(st, params))) {
+      // An UPDATE or DELETE of rows keyed by such a value changes nothing; storing one is refused.
+      if (/^\s*(UPDATE|DELETE)\b/i.test(st.pg)) return 0;
+      throw new Error('a text value holds U+0000, which cannot be stored');
+    }
     return (await this.query(st, params)).rowCount ?? 0;
   }
 }
