@@ -74,7 +74,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Background work: due erasures, retention, scheduled checkpoints, streams and webhook delivery. Held by
   // one server at a time; when it dies its lock goes with its connection and another server takes over.
   let stopBackground: () => Promise<void> = async () => {};
+  let leading = false;
+  s.metrics.gauge(
+    'receipts_background_leader',
+    'Whether this server runs the background work (erasures, retention, checkpoints, streams, webhooks)',
+    () => (leading ? 1 : 0),
+  );
   coordination.lead(() => {
+    leading = true;
+    logger.info({ event_type: 'background_leader', message: 'this server now runs the background work' });
     const stopJobs = startJobs(s);
     const streams = startStreams(s);
     const delivery = config.webhook ? new WebhookDelivery(s, config.webhook) : null;
@@ -82,6 +90,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     let stopped: Promise<void> | null = null;
     stopBackground = () => {
       stopped ??= (async () => {
+        leading = false;
         delivery?.stop();
         stopJobs();
         await (await streams)();
