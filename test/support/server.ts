@@ -54,12 +54,23 @@ export function serverEnv(dir: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-export async function startServer(
-  opts: { dir?: string; env?: Record<string, string>; reuseEnv?: Record<string, string> } = {},
-): Promise<TestServer> {
+export interface StartOptions {
+  dir?: string;
+  env?: Record<string, string>;
+  reuseEnv?: Record<string, string>;
+  /**
+   * The store to put the server on when RECEIPTS_DB is not a postgres URL already (default: the test
+   * project's). 'sqlite' keeps the file even in the PostgreSQL project, for tests that start from a SQLite
+   * store; 'postgres' creates a fresh database, on the cluster of RECEIPTS_TEST_PG.
+   */
+  backend?: 'sqlite' | 'postgres';
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir();
   const env = opts.reuseEnv ? { ...opts.reuseEnv, ...opts.env } : serverEnv(dir, opts.env);
-  if (onPostgres && !env.RECEIPTS_DB?.startsWith('postgres')) {
+  const backend = opts.backend ?? (onPostgres ? 'postgres' : 'sqlite');
+  if (backend === 'postgres' && !env.RECEIPTS_DB?.startsWith('postgres')) {
     // The throwaway cluster goes with the test run; its databases need no dropping.
     const database = await freshPostgres();
     env.RECEIPTS_DB = database.url;
