@@ -89,6 +89,7 @@ async function ingestAll(server: TestServer, users: number): Promise<void> {
 async function buildStore(): Promise<TestServer> {
   const port = await closedPort();
   let server = await startServer({
+    backend: 'sqlite',
     env: {
       RECEIPTS_WEBHOOK_URL: `http://127.0.0.1:${port}/hooks`,
       RECEIPTS_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
@@ -121,7 +122,7 @@ async function buildStore(): Promise<TestServer> {
   // A year from now everything is past its retention but the held user's events, and what follows them.
   run('retention', '--as-of', new Date(Date.now() + 366 * 24 * HOUR).toISOString());
   // And the log goes on after the cut.
-  server = await startServer({ dir: server.dir, reuseEnv: server.env });
+  server = await startServer({ backend: 'sqlite', dir: server.dir, reuseEnv: server.env });
   const more = Array.from({ length: 30 }, (_, u) => eventsOf(USERS + u, Date.now())).flat();
   expect((await ingest(server, { events: more })).status).toBe(202);
   expect(await server.stop()).toBe(0);
@@ -395,7 +396,7 @@ describe.skipIf(!pgAvailable)(
 
     describe('refusals', () => {
       it('should refuse a database that holds a different log, and leave it as it was', async () => {
-        const other = await startServer();
+        const other = await startServer({ backend: 'sqlite' });
         await ingestAll(other, USERS);
         expect(await other.stop()).toBe(0);
         const db = await fresh();
