@@ -33,6 +33,35 @@ function precompress(): Plugin {
   };
 }
 
+// Tests that read or alter the SQLite file itself (its bytes, its triggers, rows written behind the
+// server's back): they describe the embedded store and run on it alone.
+const SQLITE_ONLY = [
+  'test/reliability/crash.test.ts',
+  'test/reliability/shutdown.test.ts',
+  'test/reliability/tamper.test.ts',
+  'test/reliability/witness.test.ts',
+  'test/server/audit/**',
+  'test/server/config.test.ts',
+  'test/server/domain/erasure-leaves-nothing.test.ts',
+  'test/server/domain/erasure.test.ts',
+  'test/server/domain/evidence.test.ts',
+  'test/server/domain/retention.test.ts',
+  'test/server/geo/location.test.ts',
+  'test/server/http/disk-full.test.ts',
+  'test/server/ingest/bad-input.test.ts',
+  'test/server/ingest/corpus.test.ts',
+  'test/server/ingest/refuse-secrets.test.ts',
+  'test/server/ingest/secrets.test.ts',
+  'test/server/ingest/well-formed.test.ts',
+  'test/server/notify/new-device.test.ts',
+  'test/server/routes/demo.test.ts',
+  'test/server/routes/support.test.ts',
+  'test/server/routes/webhooks.test.ts',
+  'test/server/routes/webhooks-admin.test.ts',
+  'test/server/rules/scenarios.test.ts',
+  'test/server/streams/**',
+];
+
 export default defineConfig({
   build: {
     outDir: 'dist/widget',
@@ -58,10 +87,36 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/cluster/**', 'test/store/**'],
+        },
+      },
+      {
+        // The same HTTP tests against PostgreSQL: every test that talks to the server only through its API.
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: [
+            'test/server/**/*.test.ts',
+            'test/reliability/**/*.test.ts',
+            'test/cluster/**/*.test.ts',
+            'test/store/**/*.test.ts',
+          ],
+          exclude: SQLITE_ONLY,
+          // The fuzz run is the SQLite project's; here a fifth of it shows the same paths hold on PostgreSQL.
+          env: { RECEIPTS_TEST_BACKEND: 'postgres', RECEIPTS_FUZZ_REQUESTS: '20000' },
+          globalSetup: ['test/support/postgres-cluster.ts'],
+        },
+      },
+    ],
   },
 });

@@ -25,7 +25,7 @@ export const ACTIVITY_SIZES = QUICK
 
 const PATH = '/v1/me/activity?limit=50';
 
-async function mintTokens(secret, spec, count) {
+export async function mintTokens(secret, spec, count) {
   const key = new TextEncoder().encode(secret);
   const r = rng(42);
   const heavy = heavyUsers(spec);
@@ -54,7 +54,7 @@ async function getJson(url, token) {
 }
 
 /** Both servers must answer the same rows, newest first. */
-async function crossCheck(receiptsUrl, baselineUrl, tokens) {
+export async function crossCheck(receiptsUrl, baselineUrl, tokens) {
   let items = 0;
   let receiptsBytes = 0;
   let baselineBytes = 0;
@@ -76,7 +76,7 @@ async function crossCheck(receiptsUrl, baselineUrl, tokens) {
   };
 }
 
-async function measureRound(label, url, pid, tokens, sz, warmup) {
+export async function measureRound(label, url, pid, tokens, sz, warmup) {
   const common = { mode: 'get', url, path: PATH, tokens, connections: sz.connections };
   if (warmup) await runLoad({ ...common, duration: warmup });
   const quiet = await waitQuiet(QUICK ? 2 : 30);
@@ -90,7 +90,7 @@ async function measureRound(label, url, pid, tokens, sz, warmup) {
 }
 
 /** Rounds combined: req/s and CPU over all requests; p50 the mean of the rounds', p99 the worst round's. */
-function combine(rounds) {
+export function combine(rounds) {
   const ok = rounds.reduce((a, r) => a + r.ok, 0);
   const seconds = rounds.reduce((a, r) => a + r.seconds, 0);
   const cpu = rounds.reduce((a, r) => a + r.server_cpu_seconds, 0);

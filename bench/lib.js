@@ -153,9 +153,12 @@ export async function startServer(dir, extraEnv = {}, reuseEnv = null) {
   };
 }
 
-/** Starts the bare node:http baseline over a SQLite file. */
-export async function startBaseline(dbPath) {
-  const proc = spawn(process.execPath, [join(BENCH, 'baseline-activity.js'), dbPath], {
+/**
+ * Starts the bare node:http baseline over a SQLite file, or with `script` 'baseline-activity-pg.js' over a
+ * PostgreSQL URL.
+ */
+export async function startBaseline(dbPath, script = 'baseline-activity.js') {
+  const proc = spawn(process.execPath, [join(BENCH, script), dbPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((res) => proc.on('exit', (code) => res(code)));
@@ -195,10 +198,10 @@ export function runLoad(options) {
   });
 }
 
-/** Runs bench/raw.js in its own process and returns its JSON line. */
-export function runRaw(options) {
+/** Runs bench/raw.js (or `script`, e.g. 'raw-pg.js') in its own process and returns its JSON line. */
+export function runRaw(options, script = 'raw.js') {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(BENCH, 'raw.js'), JSON.stringify(options)], {
+    const child = spawn(process.execPath, [join(BENCH, script), JSON.stringify(options)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -206,7 +209,7 @@ export function runRaw(options) {
       out += c.toString();
     });
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`raw.js exited with ${code}`));
+      if (code !== 0) reject(new Error(`${script} exited with ${code}`));
       else resolve(JSON.parse(out.trim().split('\n').pop()));
     });
   });

@@ -1,45 +1,11 @@
 // Raw better-sqlite3 inserts into a table shaped like `events` (same columns and indexes), with the SHA-256
 // chain over RFC 8785 canonical JSON — no HTTP, no validation, no personal-data table, no derivation.
 // Run as a child: `node bench/raw.js '{"mode":"batch"|"single","dir":…,"n":…,"spec":{…}}'`; prints JSON.
-import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import canonicalize from 'canonicalize';
+import { chainedRow, GENESIS } from './chain-rows.js';
 import { makeEvent, makeSpec } from './data.js';
 import { round, systemCpu } from './lib.js';
-
-const GENESIS = '0'.repeat(64);
-
-function uuidv7(now) {
-  const b = randomBytes(16);
-  b.writeUIntBE(now, 0, 6);
-  b[6] = (b[6] & 0x0f) | 0x70;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-function rowHash(row) {
-  const body = {
-    seq: row.seq,
-    id: row.id,
-    ts: row.ts,
-    received_at: row.received_at,
-    event_type: row.event_type,
-    level: row.level,
-    outcome: row.outcome,
-    subject: row.subject,
-    session_ref: row.session_ref,
-    request_id: row.request_id,
-    resource_type: row.resource_type,
-    resource_id: row.resource_id,
-    action: row.action,
-    metadata: row.metadata,
-    pii_commit: row.pii_commit,
-    prev_hash: row.prev_hash,
-  };
-  return createHash('sha256').update(row.prev_hash).update(canonicalize(body)).digest('hex');
-}
 
 function open(path) {
   const db = new Database(path);
@@ -67,26 +33,7 @@ function main() {
   );
   let head = { seq: 0, hash: GENESIS };
   const append = (e) => {
-    const now = Date.now();
-    const row = {
-      seq: head.seq + 1,
-      id: uuidv7(now),
-      ts: Date.parse(e.timestamp),
-      received_at: now,
-      event_type: e.event_type,
-      level: e.outcome === 'failure' ? 'WARNING' : 'INFO',
-      outcome: e.outcome ?? null,
-      subject: e.user_id ?? null,
-      session_ref: e.session_id ?? null,
-      request_id: e.request_id ?? null,
-      resource_type: e.resource_type ?? null,
-      resource_id: e.resource_id ?? null,
-      action: e.action ?? null,
-      metadata: e.metadata ? canonicalize(e.metadata) : null,
-      pii_commit: null,
-      prev_hash: head.hash,
-    };
-    row.hash = rowHash(row);
+    const row = chainedRow(e, head);
     insert.run(row);
     head = { seq: row.seq, hash: row.hash };
   };

@@ -8,6 +8,7 @@ import { activityBench } from './activity.js';
 import { auditBench } from './audit.js';
 import { ingestBench } from './ingest.js';
 import { BENCH, log, QUICK } from './lib.js';
+import { postgresBench } from './postgres.js';
 import { streamsBench } from './streams.js';
 import { summary } from './summary.js';
 import { tlogBench } from './tlog.js';
@@ -18,6 +19,7 @@ const PARTS = {
   audit: auditBench,
   tlog: tlogBench,
   streams: streamsBench,
+  postgres: postgresBench,
 };
 
 async function main() {
@@ -49,6 +51,7 @@ async function main() {
     } else if (part === 'audit') {
       result = await auditBench({ store });
     } else if (part === 'ingest') result = await ingestBench({ onStep });
+    else if (part === 'postgres') result = await postgresBench({ onStep });
     else result = await PARTS[part]();
     writeFileSync(join(out, `${part}.json`), `${JSON.stringify(result, null, 2)}\n`);
     rmSync(partial, { force: true });

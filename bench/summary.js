@@ -9,7 +9,13 @@ const count = (x) =>
 
 export function summary(results) {
   const lines = [];
-  const any = results.ingest ?? results.activity ?? results.audit ?? results.tlog ?? results.streams;
+  const any =
+    results.ingest ??
+    results.activity ??
+    results.audit ??
+    results.tlog ??
+    results.streams ??
+    results.postgres;
   if (!any) return 'No results yet.\n';
   const m = any.machine;
   lines.push(
@@ -100,6 +106,31 @@ export function summary(results) {
       `| one syslog (rsyslogd, TCP) + one OTLP/HTTP stream | ${n(on.events_per_s)} (${f(st.ratio_on_over_off)}×) | ${f(on.server_cpu_us_per_event, 0)} µs / ${f(on.server_cpu_us_per_event_until_caught_up, 0)} µs | ${lag} | ${f(on.seconds_to_catch_up_after_ingest, 1)} s |`,
       '',
       `Received: ${n(received.syslog_events)} syslog event lines, ${n(received.otlp_records)} OTLP records in ${n(received.otlp_requests)} requests (the events Receipts adds itself, such as alerts, and checkpoints included).`,
+      '',
+    );
+  }
+  const pgr = results.postgres;
+  if (pgr) {
+    const r = pgr.results;
+    const rc = r.activity.receipts;
+    const bl = r.activity.baseline;
+    const load = pgr.machine.load_average_at_start;
+    lines.push(
+      `**On PostgreSQL** (${pgr.date.slice(0, 10)}; PostgreSQL ${pgr.postgres.settings.server_version.split(' ')[0]}, fsync ${pgr.postgres.settings.fsync}, ` +
+        `same machine; ${count(pgr.rows.events)} events over ${count(pgr.rows.users)} users; load average ${load[0]} at the start, ` +
+        `${pgr.machine.load_average_at_end[0]} at the end; \`node bench/run.js postgres\`, \`bench/results/postgres.json\`)`,
+      '',
+      '| run | events/s or req/s | ratio |',
+      '|---|--:|--:|',
+      `| (a') raw \`pg\`, hash chain, events + personal_data in multi-row INSERTs, ${r.a_raw_batch.rows_per_tx} per transaction — the ceiling | ${n(r.a_raw_batch.events_per_s)} | |`,
+      `| (b') \`POST /v1/events\`, 500-event batches, one server | ${n(r.b_http_batch_one_server.events_per_s)} | b'/a' ${f(pgr.ratios.b_over_a)} |`,
+      `| (b') the same through two servers on one database | ${n(r.b_http_batch_two_servers.events_per_s)} | two/one ${f(pgr.ratios.two_servers_over_one)} |`,
+      `| (c') single-event POSTs, 64 connections, one server (p50 ${f(r.c_http_single_64.latency_ms.p50, 0)} ms, p99 ${f(r.c_http_single_64.latency_ms.p99, 0)} ms) | ${n(r.c_http_single_64.events_per_s)} | c'/d' ${f(pgr.ratios.c_over_d)} |`,
+      `| (d') raw \`pg\`, one committed INSERT per event, 64 connections | ${n(r.d_raw_single_64.events_per_s)} | |`,
+      `| \`GET /v1/me/activity?limit=50\`, 32 connections (p50 ${f(rc.latency_ms.p50, 0)} ms) | ${n(rc.req_per_s)} req/s | Receipts/baseline ${f(pgr.ratios.activity_receipts_over_baseline)} |`,
+      `| baseline: bare \`node:http\`, \`pg\` pool of 10, one query, \`JSON.stringify\` (p50 ${f(bl.latency_ms.p50, 0)} ms) | ${n(bl.req_per_s)} req/s | |`,
+      '',
+      `What limits two servers here: ${pgr.limits_two_servers}`,
       '',
     );
   }

@@ -14,7 +14,6 @@ import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import { refusedOriginReporter } from './http/refused-origins.js';
 import { isStoreFull, StoreHealth } from './http/store-health.js';
 import './http/types.js';
-import { ownEvent } from './ingest/pipeline.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { demoRoutes } from './routes/demo.js';
@@ -37,7 +36,7 @@ export interface AppOptions {
 export function createApp(s: Services, options: AppOptions = {}) {
   const app = new Hono();
   const { config, logger } = s;
-  const health = new StoreHealth(s.store.path);
+  const health = new StoreHealth(s.store.dialect === 'sqlite' ? s.store.location : null);
 
   app.use(requestId({ headerName: 'x-request-id', generator: () => crypto.randomUUID() }));
   app.use(measureRequests(s.metrics));
@@ -68,17 +67,15 @@ export function createApp(s: Services, options: AppOptions = {}) {
     (scope: string) => async (c: Parameters<Parameters<typeof rateLimit>[0]['onLimited']>[0]) => {
       s.metrics.inc('receipts_rate_limited_total', { scope });
       const widget = c.get('widget');
-      await s.pipeline.transact(() =>
-        s.pipeline.apply(
-          ownEvent(s.pipeline, {
-            event_type: 'rate_limit_exceeded',
-            level: 'WARNING',
-            outcome: 'failure',
-            ip_address: c.get('clientIp'),
-            ...(widget ? { user_id: widget.claims.sub } : {}),
-            metadata: { scope, route: c.req.routePath },
-          }),
-        ),
+      await s.pipeline.transact((tx) =>
+        s.pipeline.record(tx, {
+          event_type: 'rate_limit_exceeded',
+          level: 'WARNING',
+          outcome: 'failure',
+          ip_address: c.get('clientIp'),
+          ...(widget ? { user_id: widget.claims.sub } : {}),
+          metadata: { scope, route: c.req.routePath },
+        }),
       );
     };
 
@@ -133,7 +130,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
     '/v1/me',
     accountRoutes(
       s,
-      (c) => {
+      async (c) => {
         const w = c.get('widget');
         return { userId: w.claims.sub, subject: w.subject, currentRef: w.sessionRef, actor: 'user' };
       },

@@ -1,5 +1,8 @@
-// In-process notifications after a commit: new activity and session changes, per subject (for the live stream).
+// Notifications after a commit: new activity, session changes and alerts, per subject (for the live stream).
+// With several servers on one database, each notice also goes to the others through the store's
+// coordination, so a stream held open on any server hears of a change made on another.
 import { EventEmitter } from 'node:events';
+import type { Coordination } from './store/coordination.js';
 
 export interface ActivityNotice {
   subject: string;
@@ -10,19 +13,44 @@ export interface SessionNotice {
   sessionIds: string[];
 }
 
+type Notice =
+  | { kind: 'activity'; n: ActivityNotice }
+  | { kind: 'sessions'; n: SessionNotice }
+  | { kind: 'alert'; subject: string; id: string };
+
 export class Bus {
   private readonly emitter = new EventEmitter();
+  private relay: Coordination | null = null;
+
   constructor() {
     this.emitter.setMaxListeners(0);
   }
+
+  /** Shares notices with the other servers on the same store. */
+  connect(relay: Coordination): void {
+    this.relay = relay;
+    relay.onNotice((notice) => this.deliver(notice as Notice));
+  }
+
   activity(n: ActivityNotice): void {
-    this.emitter.emit(`activity:${n.subject}`, n);
+    this.send({ kind: 'activity', n: { subject: n.subject, seq: n.seq } });
   }
   sessions(n: SessionNotice): void {
-    this.emitter.emit(`sessions:${n.subject}`, n);
+    this.send({ kind: 'sessions', n: { subject: n.subject, sessionIds: n.sessionIds } });
   }
   alert(subject: string, alertId: string): void {
-    this.emitter.emit(`alert:${subject}`, alertId);
+    this.send({ kind: 'alert', subject, id: alertId });
+  }
+
+  private send(notice: Notice): void {
+    this.deliver(notice);
+    this.relay?.publish(notice);
+  }
+
+  private deliver(notice: Notice): void {
+    if (notice.kind === 'activity') this.emitter.emit(`activity:${notice.n.subject}`, notice.n);
+    else if (notice.kind === 'sessions') this.emitter.emit(`sessions:${notice.n.subject}`, notice.n);
+    else this.emitter.emit(`alert:${notice.subject}`, notice.id);
   }
   /** Subscribes to everything about one subject; returns the unsubscribe function. */
   watch(

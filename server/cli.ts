@@ -9,6 +9,8 @@ interface Verb {
 
 const VERBS: Record<string, () => Promise<Verb>> = {
   serve: () => import('./cli/serve.js'),
+  migrate: () => import('./cli/migrate.js'),
+  'migrate-store': () => import('./cli/migrate-store.js'),
   verify: () => import('./cli/verify.js'),
   keys: () => import('./cli/keys.js'),
   token: () => import('./cli/token.js'),
@@ -26,6 +28,8 @@ const USAGE = `Usage: receipts <command> [options]
 
 Commands:
   serve        start the server (what npm start runs)
+  migrate      apply the schema's migrations (PostgreSQL: as RECEIPTS_DB_OWNER)
+  migrate-store  copy a SQLite store into PostgreSQL, chain and tree intact
   verify       check the audit log (or prove it extends a saved checkpoint)
   keys create  create an ingest or admin key
   token        mint a widget token for development

@@ -4,6 +4,7 @@ import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } fr
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { GeoSource } from './geo/index.js';
+import { isPostgresUrl } from './store/location.js';
 import { type Destination, parseDestination, parseDestinations } from './streams/destination.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
@@ -12,7 +13,12 @@ export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'err
 export interface Config {
   port: number;
   host: string;
+  /** A SQLite file path, or a postgres:// URL naming the runtime role. */
   dbPath: string;
+  /** PostgreSQL: the role that owns the schema, for migrations (RECEIPTS_DB_OWNER). */
+  dbOwnerUrl: string | null;
+  /** PostgreSQL: connections per server (RECEIPTS_DB_POOL). */
+  dbPoolSize: number;
   dataDir: string;
   production: boolean;
   demo: boolean;
@@ -257,16 +263,39 @@ function publicUrl(value: string | undefined, port: number): string {
   return url.href.replace(/\/+$/, '');
 }
 
+function checkPostgresUrl(value: string, name: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid postgres:// URL`, name);
+  }
+  if (!url.username)
+    throw new ConfigError(`${name} must name the database role (postgres://role@host/db)`, name);
+  if (url.pathname.length <= 1)
+    throw new ConfigError(`${name} must name the database (postgres://…/db)`, name);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const dbPath = env.RECEIPTS_DB || './data/receipts.db';
-  if (dbPath.startsWith('postgres://') || dbPath.startsWith('postgresql://')) {
-    throw new ConfigError(
-      'RECEIPTS_DB: the PostgreSQL backend is not available yet; use a SQLite file path',
-      'RECEIPTS_DB',
-    );
+  const onPostgres = isPostgresUrl(dbPath);
+  if (onPostgres) checkPostgresUrl(dbPath, 'RECEIPTS_DB');
+  const dbOwnerUrl = env.RECEIPTS_DB_OWNER || null;
+  if (dbOwnerUrl !== null) {
+    if (!onPostgres)
+      throw new ConfigError(
+        'RECEIPTS_DB_OWNER applies only with a postgres:// RECEIPTS_DB',
+        'RECEIPTS_DB_OWNER',
+      );
+    checkPostgresUrl(dbOwnerUrl, 'RECEIPTS_DB_OWNER');
   }
-  const dataDir = dirname(resolve(dbPath));
+  // Keys and other files the server keeps live beside a SQLite store, or in RECEIPTS_DATA_DIR.
+  const dataDir = env.RECEIPTS_DATA_DIR
+    ? resolve(env.RECEIPTS_DATA_DIR)
+    : onPostgres
+      ? resolve('./data')
+      : dirname(resolve(dbPath));
 
   const logLevel = (env.LOG_LEVEL || 'info').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
@@ -330,6 +359,8 @@ export function loadConfig(env: Env = process.env): Config {
     // A demo server hands out tokens for its demo user: it listens on this machine only unless told otherwise.
     host: env.HOST || (demo ? '127.0.0.1' : '0.0.0.0'),
     dbPath,
+    dbOwnerUrl,
+    dbPoolSize: int(env, 'RECEIPTS_DB_POOL', 10, 2, 200),
     dataDir,
     production,
     demo,

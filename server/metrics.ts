@@ -90,12 +90,13 @@ export class Metrics {
 
   /**
    * A gauge read at scrape time, for modules that keep their own state (queue depths, lags). `read`
-   * returns one number, or one reading per label set; `labelNames` lists the labels the readings use.
+   * returns (or resolves to, when it reads the store) one number, or one reading per label set;
+   * `labelNames` lists the labels the readings use.
    */
   gauge(
     name: string,
     help: string,
-    read: () => number | GaugeReading[],
+    read: () => number | GaugeReading[] | Promise<number | GaugeReading[]>,
     labelNames: readonly string[] = [],
   ): void {
     // A module built again (a restart in the same process) replaces its reader rather than failing.
@@ -105,8 +106,8 @@ export class Metrics {
       help,
       labelNames,
       registers: [this.registry],
-      collect() {
-        const value = read();
+      async collect() {
+        const value = await read();
         if (typeof value === 'number') {
           this.set(value);
           return;

@@ -5,13 +5,16 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { seedDemo } from './demo/seed.js';
 import { signCheckpoint } from './domain/checkpoints.js';
-import { ownEvent } from './ingest/pipeline.js';
 import { startJobs } from './jobs.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
-import { applyMigrations, checkpointWal, openStore } from './store/db.js';
+import { coordinate } from './store/coordination.js';
+import { applyMigrations, openStore, startupProblem } from './store/db.js';
 import { startStreams } from './streams/index.js';
 import { WebhookDelivery } from './webhooks/deliver.js';
+
+/** The store is there but this server must not run on it; the message says why, in one line. */
+export class StartupRefused extends Error {}
 
 export interface Running {
   services: Services;
@@ -24,19 +27,29 @@ async function recordSystem(
   eventType: EventType,
   metadata: Record<string, unknown>,
 ): Promise<void> {
-  await s.pipeline.transact(() =>
-    s.pipeline.apply(
-      ownEvent(s.pipeline, { event_type: eventType, level: 'INFO', outcome: 'success', metadata }),
-    ),
-  );
+  await s.pipeline.transact(async (tx) => {
+    await s.pipeline.record(tx, { event_type: eventType, level: 'INFO', outcome: 'success', metadata });
+  });
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const store = openStore(config.dbPath);
-  const migrations = applyMigrations(store);
+  const store = openStore(config.dbPath, { poolSize: config.dbPoolSize });
+  let migrations: string[];
+  try {
+    migrations = await applyMigrations(store, config.dbOwnerUrl);
+    const problem = await startupProblem(store, config.production);
+    if (problem) throw new StartupRefused(problem);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const s = createServices(config, logger, store);
+  // With several servers on one database: notices reach every server's live streams, and one of them
+  // (whichever holds the leader lock) runs the background work.
+  const coordination = coordinate(store);
+  s.bus.connect(coordination);
   // Stores written before the Merkle tree existed get their leaves now, before anything new is appended.
-  const backfilled = s.log.backfillTree();
+  const backfilled = await s.pipeline.transact((tx) => s.log.backfillTree(tx));
   if (backfilled > 0)
     logger.info({
       event_type: 'merkle_backfilled',
@@ -51,20 +64,41 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     node: process.version,
   });
   if (config.demo) {
-    const seeded = await seedDemo(s.pipeline);
+    const seeded = await seedDemo(s.store.db, s.pipeline);
     if (seeded > 0) logger.info({ event_type: 'demo_seeded', message: `seeded ${seeded} demo events` });
   }
 
   // Whatever an interrupted erasure left in the WAL is folded in and truncated before serving.
-  checkpointWal(s.store);
+  await s.store.compact();
   await signCheckpoint(s, 'startup');
-  const stopJobs = startJobs(s);
-  const stopStreams = startStreams(s);
-
-  const delivery = config.webhook
-    ? new WebhookDelivery(s.outbox, config.webhook, logger, { metrics: s.metrics })
-    : null;
-  delivery?.start();
+  // Background work: due erasures, retention, scheduled checkpoints, streams and webhook delivery. Held by
+  // one server at a time; when it dies its lock goes with its connection and another server takes over.
+  let stopBackground: () => Promise<void> = async () => {};
+  let leading = false;
+  s.metrics.gauge(
+    'receipts_background_leader',
+    'Whether this server runs the background work (erasures, retention, checkpoints, streams, webhooks)',
+    () => (leading ? 1 : 0),
+  );
+  coordination.lead(() => {
+    leading = true;
+    logger.info({ event_type: 'background_leader', message: 'this server now runs the background work' });
+    const stopJobs = startJobs(s);
+    const streams = startStreams(s);
+    const delivery = config.webhook ? new WebhookDelivery(s, config.webhook) : null;
+    delivery?.start();
+    let stopped: Promise<void> | null = null;
+    stopBackground = () => {
+      stopped ??= (async () => {
+        leading = false;
+        delivery?.stop();
+        stopJobs();
+        await (await streams)();
+      })();
+      return stopped;
+    };
+    return () => void stopBackground();
+  });
 
   let stopping: Promise<void> | null = null;
   const app = createApp(s, { isStopping: () => stopping !== null });
@@ -78,8 +112,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });
-      delivery?.stop();
-      stopJobs();
       // Stop accepting connections, finish what was acknowledged, then close the store cleanly.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
@@ -91,11 +123,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
       await signCheckpoint(s, 'shutdown');
-      await stopStreams();
+      // Streams stop after the last checkpoint, so receivers get it.
+      await stopBackground();
+      await coordination.close();
       await s.commit.drain();
       s.commit.close();
-      s.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-      s.store.sqlite.close();
+      // Folds the WAL into the main file and truncates it (SQLite) or ends the pool (PostgreSQL).
+      await s.store.close();
     })();
     return stopping;
   };

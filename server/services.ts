@@ -2,8 +2,8 @@
 import { AuditLog } from './audit/writer.js';
 import { Bus } from './bus.js';
 import type { Config } from './config.js';
-import { DeviceTracker } from './derive/devices.js';
-import { SessionTracker } from './derive/sessions.js';
+import { trackDevices } from './derive/devices.js';
+import { trackSessions } from './derive/sessions.js';
 import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
@@ -12,10 +12,10 @@ import { newDeviceNotice } from './notify/new-device.js';
 import { revokeOnPasswordChange } from './notify/password-change.js';
 import { alertRules } from './rules/engine.js';
 import { AlertRaiser } from './rules/raise.js';
-import { Windows } from './rules/windows.js';
 import { KeyRing } from './security/keys.js';
 import { openStore, type Store } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
+import { sessionByRef } from './store/sessions.js';
 import { Outbox } from './webhooks/outbox.js';
 
 export interface Services {
@@ -23,14 +23,11 @@ export interface Services {
   logger: Logger;
   store: Store;
   log: AuditLog;
-  sessions: SessionTracker;
-  devices: DeviceTracker;
   commit: GroupCommit;
   bus: Bus;
   pipeline: Pipeline;
   keys: KeyRing;
   outbox: Outbox;
-  windows: Windows;
   metrics: Metrics;
 }
 
@@ -40,60 +37,58 @@ export function createServices(
   logger: Logger,
   store: Store = openStore(config.dbPath),
 ): Services {
-  const log = new AuditLog(store.sqlite);
+  const log = new AuditLog(store.dialect === 'postgres');
   const metrics = new Metrics();
   let headAtGroupStart = 0;
-  const commit = new GroupCommit(store.sqlite, {
-    beforeGroup: () => {
-      log.syncWithStore();
+  let pipeline: Pipeline | null = null;
+  const commit = new GroupCommit(() => store.begin(), {
+    beforeGroup: async (tx) => {
+      await log.sync(tx);
       headAtGroupStart = log.head().seq;
     },
-    onRollback: () => log.resync(),
-    afterCommit: (group) => metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart }),
+    onRollback: () => log.invalidate(),
+    afterCommit: (group) => {
+      metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart });
+      pipeline?.announce();
+    },
   });
-  const sessions = new SessionTracker(store.sqlite);
-  const devices = new DeviceTracker(store.sqlite);
   const bus = new Bus();
-  const pipeline = new Pipeline({
+  pipeline = new Pipeline({
     log,
-    sessions,
-    devices,
     commit,
     bus,
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,
     geo: new GeoLocator(config.geoip),
   });
-  const outbox = new Outbox(store.sqlite, config.webhook !== null);
-  const windows = new Windows(store.sqlite);
+  const outbox = new Outbox(config.webhook !== null);
+  const services: Services = {
+    config,
+    logger,
+    store,
+    log,
+    commit,
+    bus,
+    pipeline,
+    keys: new KeyRing(config.ingestKeys),
+    outbox,
+    metrics,
+  };
+  // Derivers run in this order on every appended event: each may read what the ones before filled in.
+  pipeline.use(trackDevices);
+  pipeline.use(trackSessions);
   if (config.rules.enabled) {
     pipeline.use(
       alertRules({
         config: config.rules,
         production: config.production,
         pepper: config.pepper,
-        windows,
-        raiser: new AlertRaiser(store.sqlite, outbox, config.rules),
-        sessionNetwork: (ref) => sessions.find(ref)?.ip_net ?? null,
+        raiser: new AlertRaiser(outbox, config.rules),
+        sessionNetwork: async (tx, ref) => (await sessionByRef(tx, ref))?.ip_net ?? null,
       }),
     );
   }
-  const services: Services = {
-    config,
-    logger,
-    store,
-    log,
-    sessions,
-    devices,
-    commit,
-    bus,
-    pipeline,
-    keys: new KeyRing(store.sqlite, config.ingestKeys),
-    outbox,
-    windows,
-    metrics,
-  };
-  pipeline.use(newDeviceNotice({ sqlite: store.sqlite, outbox, publicUrl: config.publicUrl }));
+  pipeline.use(newDeviceNotice({ outbox, publicUrl: config.publicUrl }));
   if (config.revokeOnPasswordChange) pipeline.use(revokeOnPasswordChange(services));
   return services;
 }

@@ -5,7 +5,14 @@ import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:
 import canonicalize from 'canonicalize';
 import { toBase64 } from '../../shared/tlog/base64.js';
 import { formatCheckpoint, formatVkey, signatureLine } from '../../shared/tlog/note.js';
-import type { Sqlite } from '../store/db.js';
+import {
+  type CheckpointRow,
+  checkpointRows,
+  insertCheckpoint,
+  largestSignedSeqAtMost,
+  latestCheckpointRow,
+} from '../store/checkpoints.js';
+import type { Db } from '../store/sql.js';
 
 export interface SignedCheckpoint {
   /** Tree size = the seq of the newest event it covers. */
@@ -89,23 +96,16 @@ export function signText(text: string, id: LogIdentity): Buffer {
   return sign(null, Buffer.from(text), id.key);
 }
 
-export function storeCheckpoint(sqlite: Sqlite, c: SignedCheckpoint): void {
-  sqlite
-    .prepare(
-      'INSERT INTO checkpoints (seq, hash, signed_at, key_id, signature, root, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(c.seq, c.hash, Date.parse(c.signed_at), c.key_id, c.signature, c.root, c.note);
-}
-
-interface CheckpointRow {
-  id: number;
-  seq: number;
-  hash: string;
-  signed_at: number;
-  key_id: string;
-  signature: string;
-  root: string | null;
-  note: string | null;
+export async function storeCheckpoint(tx: Db, c: SignedCheckpoint): Promise<void> {
+  await insertCheckpoint(tx, {
+    seq: c.seq,
+    hash: c.hash,
+    signed_at: Date.parse(c.signed_at),
+    key_id: c.key_id,
+    signature: c.signature,
+    root: c.root,
+    note: c.note,
+  });
 }
 
 const toCheckpoint = (r: CheckpointRow): SignedCheckpoint => ({
@@ -119,26 +119,19 @@ const toCheckpoint = (r: CheckpointRow): SignedCheckpoint => ({
 });
 
 /** The newest signed note (rows from before the tree, without a note, are skipped). */
-export function latestCheckpoint(sqlite: Sqlite): SignedCheckpoint | null {
-  const row = sqlite
-    .prepare<[], CheckpointRow>('SELECT * FROM checkpoints WHERE note IS NOT NULL ORDER BY id DESC LIMIT 1')
-    .get();
+export async function latestCheckpoint(db: Db): Promise<SignedCheckpoint | null> {
+  const row = await latestCheckpointRow(db);
   return row ? toCheckpoint(row) : null;
 }
 
 /** The largest signed tree size at or below `seq` (retention cuts only there), or 0. */
-export function largestSignedSizeAtMost(sqlite: Sqlite, seq: number): number {
-  const row = sqlite
-    .prepare<[number], { seq: number | null }>(
-      'SELECT MAX(seq) AS seq FROM checkpoints WHERE note IS NOT NULL AND seq <= ?',
-    )
-    .get(seq);
-  return row?.seq ?? 0;
+export function largestSignedSizeAtMost(db: Db, seq: number): Promise<number> {
+  return largestSignedSeqAtMost(db, seq);
 }
 
 /** Every stored checkpoint in signing order, for `verify`. */
-export function allCheckpoints(sqlite: Sqlite): IterableIterator<CheckpointRow> {
-  return sqlite.prepare<[], CheckpointRow>('SELECT * FROM checkpoints ORDER BY id').iterate();
+export function allCheckpoints(db: Db): Promise<CheckpointRow[]> {
+  return checkpointRows(db);
 }
 
 export type { CheckpointRow };

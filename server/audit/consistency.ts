@@ -2,16 +2,13 @@
 // O(log n) reads: a consistency proof from the saved size to the current tree, checked by shared/tlog.
 import { verifyConsistency } from '../../shared/tlog/merkle.js';
 import { openNote, type Vkey } from '../../shared/tlog/note.js';
-import type { Sqlite } from '../store/db.js';
+import type { Db } from '../store/sql.js';
 import { TreeReader } from './tree.js';
+import { storedSizes } from './verify.js';
 
 export type ConsistencyResult = { ok: true; from: number; to: number } | { ok: false; problem: string };
 
-export async function checkSavedCheckpoint(
-  sqlite: Sqlite,
-  note: string,
-  vkey: Vkey,
-): Promise<ConsistencyResult> {
+export async function checkSavedCheckpoint(db: Db, note: string, vkey: Vkey): Promise<ConsistencyResult> {
   let saved: Awaited<ReturnType<typeof openNote>>;
   try {
     saved = await openNote(note, vkey);
@@ -21,10 +18,8 @@ export async function checkSavedCheckpoint(
       problem: `the saved checkpoint is not valid for this log's key: ${(error as Error).message}`,
     };
   }
-  const tree = new TreeReader(sqlite);
-  const size = tree.size();
-  const head =
-    sqlite.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM events').get()?.seq ?? 0;
+  const tree = new TreeReader();
+  const { head, leaves: size } = await storedSizes(db);
   if (size < saved.size)
     return {
       ok: false,
@@ -34,8 +29,8 @@ export async function checkSavedCheckpoint(
     return { ok: false, problem: `the chain ends at seq ${head} but the tree has ${size} leaves` };
   let consistent = false;
   try {
-    const proof = tree.consistencyProof(saved.size, size);
-    consistent = await verifyConsistency(saved.size, size, saved.root, tree.root(size), proof);
+    const proof = await tree.consistencyProof(db, saved.size, size);
+    consistent = await verifyConsistency(saved.size, size, saved.root, await tree.root(db, size), proof);
   } catch {
     consistent = false;
   }

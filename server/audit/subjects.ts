@@ -1,52 +1,42 @@
-// Users appear in the audit log only as random pseudonyms; this table is the one link back to the person.
+// Users appear in the audit log only as random pseudonyms; the subjects table is the one link back to the
+// person. The link is cached only where one process owns the store: with several servers an erasure on
+// another one must be seen at once, so each lookup reads the table.
 import { randomBytes } from 'node:crypto';
-import type { Sqlite } from '../store/db.js';
+import { deleteSubject, insertSubject, pseudonymOf, userIdOf } from '../store/events.js';
+import type { Db } from '../store/sql.js';
 
 export class Subjects {
   private cache = new Map<string, string>();
-  private readonly find;
-  private readonly insert;
-  private readonly remove;
-  private readonly reverse;
 
-  constructor(sqlite: Sqlite) {
-    this.find = sqlite.prepare<[string], { pseudonym: string }>(
-      'SELECT pseudonym FROM subjects WHERE user_id = ?',
-    );
-    this.insert = sqlite.prepare('INSERT INTO subjects (user_id, pseudonym, created_at) VALUES (?, ?, ?)');
-    this.remove = sqlite.prepare('DELETE FROM subjects WHERE user_id = ?');
-    this.reverse = sqlite.prepare<[string], { user_id: string }>(
-      'SELECT user_id FROM subjects WHERE pseudonym = ?',
-    );
-  }
+  constructor(private readonly shared: boolean) {}
 
   /** The user's pseudonym, or null when the user has none (never seen, or erased). */
-  lookup(userId: string): string | null {
+  async lookup(db: Db, userId: string): Promise<string | null> {
     const hit = this.cache.get(userId);
     if (hit) return hit;
-    const row = this.find.get(userId);
-    if (row) this.remember(userId, row.pseudonym);
-    return row?.pseudonym ?? null;
+    const pseudonym = await pseudonymOf(db, userId);
+    if (pseudonym) this.remember(userId, pseudonym);
+    return pseudonym;
   }
 
   /** The user's pseudonym, created on first sight. Call inside a write transaction. */
-  ensure(userId: string): string {
-    const existing = this.lookup(userId);
+  async ensure(db: Db, userId: string): Promise<string> {
+    const existing = await this.lookup(db, userId);
     if (existing) return existing;
     const pseudonym = `sub_${randomBytes(12).toString('base64url')}`;
-    this.insert.run(userId, pseudonym, Date.now());
+    await insertSubject(db, userId, pseudonym, Date.now());
     this.remember(userId, pseudonym);
     return pseudonym;
   }
 
   /** The user id behind a pseudonym, while the link exists. */
-  userIdOf(pseudonym: string): string | null {
-    return this.reverse.get(pseudonym)?.user_id ?? null;
+  userIdOf(db: Db, pseudonym: string): Promise<string | null> {
+    return userIdOf(db, pseudonym);
   }
 
   /** Deletes the link; the pseudonym's events stay but no longer lead to the person. */
-  forget(userId: string): void {
-    this.remove.run(userId);
+  async forget(db: Db, userId: string): Promise<void> {
+    await deleteSubject(db, userId);
     this.cache.delete(userId);
   }
 
@@ -56,6 +46,7 @@ export class Subjects {
   }
 
   private remember(userId: string, pseudonym: string): void {
+    if (this.shared) return;
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(userId, pseudonym);
   }

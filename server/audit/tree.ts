@@ -2,7 +2,9 @@
 // `lastLeafIndex * 64 + level`, so the writer appends in ascending key order and nothing is ever rewritten.
 // Any subtree hash, and so any root or proof, comes from O(log n) stored nodes.
 import { createHash, hash } from 'node:crypto';
-import type { Sqlite } from '../store/db.js';
+import { hashesAfter } from '../store/events.js';
+import type { Db } from '../store/sql.js';
+import { insertNode, lastNodeId, nodesById } from '../store/tree.js';
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -32,37 +34,21 @@ function split(n: number): number {
   return k;
 }
 
-export class TreeReader {
-  private readonly readNode;
-  private readonly readLast;
+/**
+ * The tree's arithmetic over a synchronous node lookup. Which nodes a root or a proof needs depends only on
+ * the sizes, never on the hashes, so `TreeReader` runs it once to learn the keys, fetches them all in one
+ * read, and runs it again on what it fetched.
+ */
+class TreeMath {
+  constructor(private readonly lookup: (lastLeaf: number, level: number) => Buffer) {}
 
-  constructor(sqlite: Sqlite) {
-    this.readNode = sqlite.prepare<[number], { hash: Buffer }>('SELECT hash FROM merkle_nodes WHERE id = ?');
-    this.readLast = sqlite.prepare<[], { id: number }>(
-      'SELECT id FROM merkle_nodes ORDER BY id DESC LIMIT 1',
-    );
-  }
-
-  /** Leaves stored: the last node written is always on the newest leaf's path. */
-  size(): number {
-    const last = this.readLast.get();
-    return last ? Math.floor(last.id / 64) + 1 : 0;
-  }
-
-  /** The stored root of the perfect subtree of 2^level leaves ending at `lastLeaf`. */
-  node(lastLeaf: number, level: number): Buffer {
-    const row = this.readNode.get(nodeKey(lastLeaf, level));
-    if (!row) throw new Error(`merkle node ${lastLeaf}/${level} is missing`);
-    return row.hash;
-  }
-
-  /** MTH of leaves [start, end); memo keeps a proof's shared right-edge subtrees to one read each. */
+  /** MTH of leaves [start, end); memo keeps a proof's shared right-edge subtrees to one computation each. */
   range(start: number, end: number, memo = new Map<string, Buffer>()): Buffer {
     const n = end - start;
     if (n <= 0) return EMPTY_ROOT;
     // log2 is exact for powers of two (and not an integer otherwise), at any safe size.
     const level = Math.log2(n);
-    if (Number.isInteger(level) && start % n === 0) return this.node(end - 1, level);
+    if (Number.isInteger(level) && start % n === 0) return this.lookup(end - 1, level);
     const key = `${start}:${end}`;
     const hit = memo.get(key);
     if (hit) return hit;
@@ -131,7 +117,7 @@ export class TreeReader {
     for (let level = 52; level >= 0; level--) {
       const width = 2 ** level;
       if (size - start >= width) {
-        out.push({ level, hash: this.node(start + width - 1, level) });
+        out.push({ level, hash: this.lookup(start + width - 1, level) });
         start += width;
       }
     }
@@ -139,67 +125,113 @@ export class TreeReader {
   }
 }
 
+type Computation<T> = (math: TreeMath) => T;
+
+const PLACEHOLDER = Buffer.alloc(32);
+
+export class TreeReader {
+  /** Leaves stored: the last node written is always on the newest leaf's path. */
+  async size(db: Db): Promise<number> {
+    const last = await lastNodeId(db);
+    return last === null ? 0 : Math.floor(last / 64) + 1;
+  }
+
+  /** Runs a computation over the stored nodes it needs, read in one round trip. */
+  private async compute<T>(db: Db, run: Computation<T>): Promise<T> {
+    const keys = new Set<number>();
+    run(
+      new TreeMath((lastLeaf, level) => {
+        keys.add(nodeKey(lastLeaf, level));
+        return PLACEHOLDER;
+      }),
+    );
+    const nodes = await nodesById(db, [...keys]);
+    return run(
+      new TreeMath((lastLeaf, level) => {
+        const hash = nodes.get(nodeKey(lastLeaf, level));
+        if (!hash) throw new Error(`merkle node ${lastLeaf}/${level} is missing`);
+        return hash;
+      }),
+    );
+  }
+
+  root(db: Db, size: number): Promise<Buffer> {
+    return this.compute(db, (m) => m.root(size));
+  }
+
+  inclusionProof(db: Db, index: number, size: number): Promise<Buffer[]> {
+    if (!(index >= 0 && index < size))
+      return Promise.reject(new RangeError(`leaf ${index} is not in a tree of ${size}`));
+    return this.compute(db, (m) => m.inclusionProof(index, size));
+  }
+
+  consistencyProof(db: Db, from: number, to: number): Promise<Buffer[]> {
+    if (!(from >= 0 && from <= to)) return Promise.reject(new RangeError(`cannot prove ${from} → ${to}`));
+    return this.compute(db, (m) => m.consistencyProof(from, to));
+  }
+
+  frontier(db: Db, size: number): Promise<{ level: number; hash: Buffer }[]> {
+    return this.compute(db, (m) => m.frontier(size));
+  }
+}
+
 /** Appends leaves and the parents they complete; the caller runs it inside the event's transaction. */
 export class TreeWriter {
-  readonly reader: TreeReader;
+  readonly reader = new TreeReader();
   private frontier: { level: number; hash: Buffer }[] = [];
   private leaves = 0;
-  private readonly insert;
-
-  constructor(private readonly sqlite: Sqlite) {
-    this.reader = new TreeReader(sqlite);
-    this.insert = sqlite.prepare('INSERT INTO merkle_nodes (id, hash) VALUES (?, ?)');
-  }
 
   size(): number {
     return this.leaves;
   }
 
-  /** Re-reads the frontier from the store (after a rollback, or another connection's commit). */
-  resync(): void {
-    this.leaves = this.reader.size();
-    this.frontier = this.reader.frontier(this.leaves);
+  /** Re-reads the frontier from the store (after a rollback, or another process's commit). */
+  async resync(db: Db): Promise<void> {
+    this.leaves = await this.reader.size(db);
+    this.frontier = await this.reader.frontier(db, this.leaves);
   }
 
-  append(chainHash: string): void {
-    this.appendLeaf(leafHashOf(chainHash));
+  append(db: Db, chainHash: string): Promise<void> {
+    return this.appendLeaf(db, leafHashOf(chainHash));
   }
 
-  appendLeaf(leafHash: Buffer): void {
+  async appendLeaf(db: Db, leafHash: Buffer): Promise<void> {
     const index = this.leaves;
     let hash = leafHash;
     let level = 0;
-    this.insert.run(nodeKey(index, 0), hash);
+    // The in-memory frontier moves only once the writes are issued; a failure resyncs it from the store.
+    const writes: Promise<number>[] = [insertNode(db, nodeKey(index, 0), hash)];
     let top = this.frontier[this.frontier.length - 1];
     while (top && top.level === level) {
       this.frontier.pop();
       hash = nodeHashOf(top.hash, hash);
       level++;
-      this.insert.run(nodeKey(index, level), hash);
+      writes.push(insertNode(db, nodeKey(index, level), hash));
       top = this.frontier[this.frontier.length - 1];
     }
     this.frontier.push({ level, hash });
     this.leaves = index + 1;
+    await Promise.all(writes);
   }
 
   /**
    * Adds the leaves of events the tree does not cover yet (a store from before the tree). Returns how many.
    * Call inside a write transaction; events pruned before the tree existed cannot be recovered.
    */
-  catchUp(headSeq: number): number {
+  async catchUp(db: Db, headSeq: number): Promise<number> {
     const from = this.leaves;
     if (from >= headSeq) return 0;
-    const batch = this.sqlite.prepare<[number, number], { seq: number; hash: string }>(
-      'SELECT seq, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT 10000',
-    );
-    // In batches: a write cannot run while a read iterates on the same connection.
-    for (let rows = batch.all(from, headSeq); rows.length > 0; rows = batch.all(this.leaves, headSeq)) {
+    for (
+      let rows = await hashesAfter(db, from, headSeq, 10_000);
+      rows.length > 0;
+      rows = await hashesAfter(db, this.leaves, headSeq, 10_000)
+    ) {
       for (const row of rows) {
         if (row.seq !== this.leaves + 1)
           throw new Error(
             `cannot build the Merkle tree: event ${this.leaves + 1} was pruned before the tree existed`,
           );
-        this.append(row.hash);
+        await this.append(db, row.hash);
       }
     }
     if (this.leaves !== headSeq) throw new Error(`cannot build the Merkle tree up to seq ${headSeq}`);

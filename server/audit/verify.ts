@@ -7,10 +7,22 @@ import type { KeyObject } from 'node:crypto';
 import { fromHex } from '../../shared/tlog/base64.js';
 import type { Vkey } from '../../shared/tlog/note.js';
 import { openNote, openNoteText, signatureLine } from '../../shared/tlog/note.js';
-import type { Sqlite } from '../store/db.js';
-import { type EventRow, GENESIS, personalFieldsCommit, rowHash } from './chain.js';
-import { allCheckpoints, checkLegacySignature, retentionText } from './checkpoint.js';
-import { leafHashOf, nodeHashOf, TreeReader } from './tree.js';
+import { eventAt } from '../store/events.js';
+import type { Db } from '../store/sql.js';
+import { nodeById } from '../store/tree.js';
+import {
+  countEvents,
+  eventsPage,
+  lastEventSeq,
+  lastNodeKey,
+  nodesPage,
+  ownEventMetadata,
+  personalLinks,
+  personalPage,
+} from '../store/verify.js';
+import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
+import { allCheckpoints, type CheckpointRow, checkLegacySignature, retentionText } from './checkpoint.js';
+import { leafHashOf, nodeHashOf, nodeKey, TreeReader } from './tree.js';
 
 export type Table = 'events' | 'personal_data' | 'subjects' | 'merkle_nodes' | 'checkpoints';
 
@@ -55,9 +67,9 @@ export interface VerifyOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export async function verifyStore(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyResult> {
+export async function verifyStore(db: Db, options: VerifyOptions): Promise<VerifyResult> {
   try {
-    return await walk(sqlite, options);
+    return await walk(db, options);
   } catch (error) {
     if (error instanceof Broken)
       return { ok: false, table: error.table, badSeq: error.badSeq, problem: error.message };
@@ -65,10 +77,27 @@ export async function verifyStore(sqlite: Sqlite, options: VerifyOptions): Promi
   }
 }
 
-async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
-  const total = (sqlite.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-  const treeSize = checkTree(sqlite);
-  const chain = checkChain(sqlite, total, options.onProgress);
+/**
+ * The chain's last seq and the tree's size in one state of the store. A server may be appending while
+ * verify reads, but an event and its leaf commit together: when the head reads the same before and after
+ * the tree's size, that size belongs to the same state. Every walk below stops there.
+ */
+export async function storedSizes(db: Db): Promise<{ head: number; leaves: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const head = await lastEventSeq(db);
+    const last = await lastNodeKey(db);
+    const leaves = last === null ? 0 : Math.floor(last / 64) + 1;
+    if ((await lastEventSeq(db)) === head || attempt >= 20) return { head, leaves };
+  }
+}
+
+async function walk(db: Db, options: VerifyOptions): Promise<VerifyOk> {
+  // Checkpoints first: each one read covers a tree no larger than the one read after it.
+  const checkpoints = await allCheckpoints(db);
+  const sizes = await storedSizes(db);
+  const total = await countEvents(db);
+  const treeSize = await checkTree(db, sizes.leaves);
+  const chain = await checkChain(db, sizes.head, total, options.onProgress);
   // A retention run always leaves its own event behind, so a tree over no rows means rows were deleted.
   if (chain.count === 0 && treeSize > 0)
     throw new Broken('events', null, `the tree has ${treeSize} leaves but no events remain`);
@@ -84,12 +113,11 @@ async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
       treeSize + 1,
       `the tree ends at ${treeSize} leaves but the chain goes on to seq ${chain.head.seq}`,
     );
-  const personal = checkPersonal(sqlite);
-  const signed = await checkCheckpoints(sqlite, treeSize, options);
+  const personal = await checkPersonal(db, sizes.head);
+  const signed = await checkCheckpoints(db, checkpoints, treeSize, options);
   if (treeSize > 0 && signed.sizes.length === 0)
     throw new Broken('checkpoints', null, 'no signed checkpoint covers the log');
-  if (chain.count > 0 && chain.oldest > 1)
-    await checkAnchor(sqlite, chain.oldest, signed.sizes, options.vkey);
+  if (chain.count > 0 && chain.oldest > 1) await checkAnchor(db, chain.oldest, signed.sizes, options.vkey);
   return {
     ok: true,
     count: chain.count,
@@ -101,34 +129,49 @@ async function walk(sqlite: Sqlite, options: VerifyOptions): Promise<VerifyOk> {
   };
 }
 
-/** Recomputes every stored inner node from its children, in the order the writer wrote them. */
-function checkTree(sqlite: Sqlite): number {
+async function storedNode(db: Db, lastLeaf: number, level: number): Promise<Buffer> {
+  const hash = await nodeById(db, nodeKey(lastLeaf, level));
+  if (!hash) throw new Error(`merkle node ${lastLeaf}/${level} is missing`);
+  return hash;
+}
+
+/** Recomputes every stored inner node of the first `size` leaves from its children, in the order written. */
+async function checkTree(db: Db, size: number): Promise<number> {
   const frontier: { level: number; hash: Buffer }[] = [];
   let leaves = 0;
-  for (const node of sqlite
-    .prepare<[], { id: number; hash: Buffer }>('SELECT id, hash FROM merkle_nodes ORDER BY id')
-    .iterate()) {
-    const lastLeaf = Math.floor(node.id / 64);
-    const level = node.id % 64;
-    if (level === 0) {
-      if (lastLeaf !== leaves)
-        throw new Broken('merkle_nodes', leaves + 1, `leaf ${leaves} is missing from the tree`);
-      pendingMerge(frontier, leaves);
-      frontier.push({ level: 0, hash: node.hash });
-      leaves++;
-      continue;
+  const end = size * 64;
+  for (
+    let page = await nodesPage(db, -1, end);
+    page.length > 0;
+    page = await nodesPage(db, page.at(-1)!.id, end)
+  ) {
+    for (const node of page) {
+      const lastLeaf = Math.floor(node.id / 64);
+      const level = node.id % 64;
+      if (level === 0) {
+        if (lastLeaf !== leaves)
+          throw new Broken('merkle_nodes', leaves + 1, `leaf ${leaves} is missing from the tree`);
+        pendingMerge(frontier, leaves);
+        frontier.push({ level: 0, hash: node.hash });
+        leaves++;
+        continue;
+      }
+      const right = frontier[frontier.length - 1];
+      const left = frontier[frontier.length - 2];
+      if (lastLeaf !== leaves - 1 || !left || !right || left.level !== level - 1 || right.level !== level - 1)
+        throw new Broken(
+          'merkle_nodes',
+          lastLeaf + 1,
+          `node ${lastLeaf}/${level} is not where the tree has one`,
+        );
+      if (!nodeHashOf(left.hash, right.hash).equals(node.hash))
+        throw new Broken(
+          'merkle_nodes',
+          lastLeaf + 1,
+          `node ${lastLeaf}/${level} does not hash its children`,
+        );
+      frontier.splice(-2, 2, { level, hash: node.hash });
     }
-    const right = frontier[frontier.length - 1];
-    const left = frontier[frontier.length - 2];
-    if (lastLeaf !== leaves - 1 || !left || !right || left.level !== level - 1 || right.level !== level - 1)
-      throw new Broken(
-        'merkle_nodes',
-        lastLeaf + 1,
-        `node ${lastLeaf}/${level} is not where the tree has one`,
-      );
-    if (!nodeHashOf(left.hash, right.hash).equals(node.hash))
-      throw new Broken('merkle_nodes', lastLeaf + 1, `node ${lastLeaf}/${level} does not hash its children`);
-    frontier.splice(-2, 2, { level, hash: node.hash });
   }
   pendingMerge(frontier, leaves);
   return leaves;
@@ -146,117 +189,106 @@ interface ChainResult {
   head: { seq: number; hash: string };
 }
 
-function checkChain(
-  sqlite: Sqlite,
+/** Walks the chain through seq `through`, oldest first. */
+async function checkChain(
+  db: Db,
+  through: number,
   total: number,
   onProgress?: (done: number, total: number) => void,
-): ChainResult {
-  const rows = sqlite
-    .prepare<[], EventRow & { leaf: Buffer | null }>(
-      'SELECT e.*, n.hash AS leaf FROM events e LEFT JOIN merkle_nodes n ON n.id = (e.seq - 1) * 64 ORDER BY e.seq',
-    )
-    .iterate();
+): Promise<ChainResult> {
   let count = 0;
   let oldest = 0;
   let prev: { seq: number; hash: string } | null = null;
-  for (const { leaf, ...row } of rows) {
-    count++;
-    if (prev === null) {
-      oldest = row.seq;
-      if (row.seq === 1 && row.prev_hash !== GENESIS)
-        throw new Broken('events', 1, 'the first row does not start from the genesis hash');
-    } else {
-      if (row.seq !== prev.seq + 1)
-        throw new Broken('events', prev.seq + 1, `row ${prev.seq + 1} is missing (next row is ${row.seq})`);
-      if (row.prev_hash !== prev.hash)
-        throw new Broken('events', row.seq, 'prev_hash does not match the row before');
+  for (
+    let page = await eventsPage(db, 0, through);
+    page.length > 0;
+    page = await eventsPage(db, page.at(-1)!.seq, through)
+  ) {
+    for (const { leaf, ...row } of page) {
+      count++;
+      if (prev === null) {
+        oldest = row.seq;
+        if (row.seq === 1 && row.prev_hash !== GENESIS)
+          throw new Broken('events', 1, 'the first row does not start from the genesis hash');
+      } else {
+        if (row.seq !== prev.seq + 1)
+          throw new Broken('events', prev.seq + 1, `row ${prev.seq + 1} is missing (next row is ${row.seq})`);
+        if (row.prev_hash !== prev.hash)
+          throw new Broken('events', row.seq, 'prev_hash does not match the row before');
+      }
+      const { hash, ...rest } = row;
+      if (rowHash(rest) !== hash) throw new Broken('events', row.seq, 'row content does not match its hash');
+      if (!leaf) throw new Broken('merkle_nodes', row.seq, 'the event has no leaf in the tree');
+      if (!leafHashOf(hash).equals(leaf))
+        throw new Broken('merkle_nodes', row.seq, "the leaf does not match the event's hash");
+      prev = { seq: row.seq, hash };
+      if (onProgress && count % 50_000 === 0) onProgress(count, total);
     }
-    const { hash, ...rest } = row;
-    if (rowHash(rest) !== hash) throw new Broken('events', row.seq, 'row content does not match its hash');
-    if (!leaf) throw new Broken('merkle_nodes', row.seq, 'the event has no leaf in the tree');
-    if (!leafHashOf(hash).equals(leaf))
-      throw new Broken('merkle_nodes', row.seq, "the leaf does not match the event's hash");
-    prev = { seq: row.seq, hash };
-    if (onProgress && count % 50_000 === 0) onProgress(count, total);
   }
   if (onProgress && count > 0) onProgress(count, total);
   return { count, oldest, head: prev ?? { seq: 0, hash: GENESIS } };
 }
 
-interface PersonalRow {
-  seq: number;
-  subject: string | null;
-  salt: Buffer;
-  user_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  values: string | null;
-  pii_commit: string | null;
-  event_subject: string | null;
-  event_seq: number | null;
-}
-
-function checkPersonal(sqlite: Sqlite): number {
-  const pseudonymOf = sqlite.prepare<[string], { pseudonym: string }>(
-    'SELECT pseudonym FROM subjects WHERE user_id = ?',
-  );
+/**
+ * Every personal-data row: its commitment, its subject and the user's link. Rows beyond `through` (appended
+ * since the walk began) are only checked for an event: theirs commits with them, so none is ever missing.
+ */
+async function checkPersonal(db: Db, through: number): Promise<number> {
   const links = new Map<string, string | null>();
-  // Read the links first: one statement iterates at a time on a connection.
-  const rows = sqlite.prepare<[], PersonalRow>(
-    `SELECT p.seq, p.subject, p.salt, p.user_id, p.ip, p.user_agent, p."values", e.pii_commit,
-       e.subject AS event_subject, e.seq AS event_seq
-     FROM personal_data p LEFT JOIN events e ON e.seq = p.seq ORDER BY p.seq`,
-  );
-  for (const u of sqlite
-    .prepare<[], { user_id: string }>('SELECT DISTINCT user_id FROM personal_data WHERE user_id IS NOT NULL')
-    .all())
-    links.set(u.user_id, pseudonymOf.get(u.user_id)?.pseudonym ?? null);
+  for (const u of await personalLinks(db)) links.set(u.user_id, u.pseudonym);
   let count = 0;
-  for (const p of rows.iterate()) {
-    count++;
-    if (p.event_seq === null) throw new Broken('personal_data', p.seq, 'there is no event with this seq');
-    let values: Record<string, unknown> | null = null;
-    try {
-      values = p.values === null ? null : (JSON.parse(p.values) as Record<string, unknown>);
-    } catch {
-      throw new Broken('personal_data', p.seq, 'its values are not JSON');
-    }
-    const commit = personalFieldsCommit(p.salt, {
-      user_id: p.user_id,
-      ip: p.ip,
-      user_agent: p.user_agent,
-      values,
-    });
-    if (commit !== p.pii_commit)
-      throw new Broken('personal_data', p.seq, "does not match the event's commitment");
-    if (p.subject !== p.event_subject)
-      throw new Broken('personal_data', p.seq, "its subject is not the event's subject");
-    if (p.user_id !== null) {
-      const pseudonym = links.get(p.user_id);
-      if (pseudonym !== p.event_subject)
-        throw new Broken(
-          'subjects',
-          p.seq,
-          pseudonym
-            ? "the user's pseudonym in subjects is not the event's subject"
-            : 'the user named by the personal data has no pseudonym in subjects',
-        );
+  const end = Number.MAX_SAFE_INTEGER;
+  for (
+    let page = await personalPage(db, 0, end);
+    page.length > 0;
+    page = await personalPage(db, page.at(-1)!.seq, end)
+  ) {
+    for (const p of page) {
+      if (p.event_seq === null) throw new Broken('personal_data', p.seq, 'there is no event with this seq');
+      if (p.seq > through) continue;
+      count++;
+      let values: Record<string, unknown> | null = null;
+      try {
+        values = p.values === null ? null : (JSON.parse(p.values) as Record<string, unknown>);
+      } catch {
+        throw new Broken('personal_data', p.seq, 'its values are not JSON');
+      }
+      const commit = personalFieldsCommit(p.salt, {
+        user_id: p.user_id,
+        ip: p.ip,
+        user_agent: p.user_agent,
+        values,
+      });
+      if (commit !== p.pii_commit)
+        throw new Broken('personal_data', p.seq, "does not match the event's commitment");
+      if (p.subject !== p.event_subject)
+        throw new Broken('personal_data', p.seq, "its subject is not the event's subject");
+      if (p.user_id !== null) {
+        const pseudonym = links.get(p.user_id);
+        if (pseudonym !== p.event_subject)
+          throw new Broken(
+            'subjects',
+            p.seq,
+            pseudonym
+              ? "the user's pseudonym in subjects is not the event's subject"
+              : 'the user named by the personal data has no pseudonym in subjects',
+          );
+      }
     }
   }
   return count;
 }
 
 async function checkCheckpoints(
-  sqlite: Sqlite,
+  db: Db,
+  rows: CheckpointRow[],
   treeSize: number,
   options: VerifyOptions,
 ): Promise<{ sizes: number[] }> {
-  const tree = new TreeReader(sqlite);
-  const rows = [...allCheckpoints(sqlite)];
-  const eventHash = sqlite.prepare<[number], { hash: string }>('SELECT hash FROM events WHERE seq = ?');
+  const tree = new TreeReader();
   const sizes: number[] = [];
   for (const r of rows) {
-    const kept = eventHash.get(r.seq);
+    const kept = await eventAt(db, r.seq);
     if (r.note === null) {
       if (!checkLegacySignature(r, options.signingKey))
         throw new Broken('checkpoints', r.seq, 'the signature does not verify');
@@ -278,10 +310,10 @@ async function checkCheckpoints(
         r.seq,
         `the note signs ${cp.size} leaves but the tree has ${treeSize}: its tail was removed`,
       );
-    if (!tree.root(cp.size).equals(Buffer.from(cp.root)))
+    if (!(await tree.root(db, cp.size)).equals(Buffer.from(cp.root)))
       throw new Broken('checkpoints', r.seq, 'the stored tree does not have the signed root');
     if (cp.size > 0) {
-      const leaf = tree.node(cp.size - 1, 0);
+      const leaf = await storedNode(db, cp.size - 1, 0);
       if (!leafHashOf(r.hash).equals(leaf) || (kept && kept.hash !== r.hash))
         throw new Broken('checkpoints', r.seq, 'the recorded chain hash is not the signed leaf');
     }
@@ -294,14 +326,11 @@ async function checkCheckpoints(
  * A pruned prefix must end where the log says it was cut: at a signed tree size (so the signed root commits to
  * the leaf before the oldest row, which must be its prev_hash), recorded by a retention event in the chain.
  */
-async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[], vkey: Vkey): Promise<void> {
-  const first = sqlite
-    .prepare<[number], { prev_hash: string }>('SELECT prev_hash FROM events WHERE seq = ?')
-    .get(oldest);
-  const tree = new TreeReader(sqlite);
+async function checkAnchor(db: Db, oldest: number, signedSizes: number[], vkey: Vkey): Promise<void> {
+  const first = await eventAt(db, oldest);
   if (!signedSizes.some((size) => size >= oldest - 1))
     throw new Broken('events', oldest, 'the oldest kept row is not covered by a signed checkpoint');
-  if (!first || !leafHashOf(first.prev_hash).equals(tree.node(oldest - 2, 0)))
+  if (!first || !leafHashOf(first.prev_hash).equals(await storedNode(db, oldest - 2, 0)))
     throw new Broken('events', oldest, "the oldest kept row's prev_hash is not the signed leaf before it");
   if (!signedSizes.includes(oldest - 1))
     throw new Broken(
@@ -311,11 +340,7 @@ async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]
     );
   // Any retention run that cut exactly there and signed its cut with the log's key (an event appended later
   // by someone else, or sent by a host under the same type, cannot carry that signature).
-  const records = sqlite
-    .prepare<[string], { metadata: string | null }>(
-      'SELECT metadata FROM events WHERE event_type = ? AND subject IS NULL ORDER BY seq DESC',
-    )
-    .all(RETENTION_EVENT)
+  const records = (await ownEventMetadata(db, RETENTION_EVENT))
     .map((r) => {
       try {
         return JSON.parse(r.metadata ?? 'null') as { through_seq?: unknown; signature?: unknown } | null;
@@ -348,12 +373,12 @@ async function checkAnchor(sqlite: Sqlite, oldest: number, signedSizes: number[]
 }
 
 /** The chain alone (seq, prev_hash, row hashes), for callers that check nothing else. */
-export function verifyChain(
-  sqlite: Sqlite,
-): { ok: true; count: number; head: { seq: number; hash: string } } | VerifyFailure {
-  const total = (sqlite.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+export async function verifyChain(
+  db: Db,
+): Promise<{ ok: true; count: number; head: { seq: number; hash: string } } | VerifyFailure> {
+  const total = await countEvents(db);
   try {
-    const { count, head } = checkChain(sqlite, total);
+    const { count, head } = await checkChain(db, await lastEventSeq(db), total);
     return { ok: true, count, head };
   } catch (error) {
     if (error instanceof Broken)

@@ -3,7 +3,8 @@
 import canonicalize from 'canonicalize';
 import type { DeviceInfo } from '../../shared/api.js';
 import { random } from '../ids.js';
-import type { Sqlite } from '../store/db.js';
+import { type Head, insertEvent, insertPersonal, readHead } from '../store/events.js';
+import type { Db } from '../store/sql.js';
 import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
 import { Subjects } from './subjects.js';
 import { TreeWriter } from './tree.js';
@@ -46,43 +47,21 @@ export interface Appended {
   subject: string | null;
 }
 
-export interface Head {
-  seq: number;
-  hash: string;
-}
+export type { Head } from '../store/events.js';
 
 export class AuditLog {
   readonly subjects: Subjects;
   /** The Merkle tree beside the chain, extended in the same transaction as each event. */
-  readonly tree: TreeWriter;
+  readonly tree = new TreeWriter();
   /** Off only to measure what the tree costs (bench); the tree then no longer matches the chain. */
   treeEnabled = true;
   private current: Head = { seq: 0, hash: GENESIS };
-  private readonly insertEvent;
-  private readonly insertPersonal;
-  private readonly findId;
-  private readonly readHead;
-  private readonly readDataVersion;
-  private dataVersion = -1;
+  /** Set when in-memory state may be ahead of the store (a rollback); the next group re-reads it. */
+  private stale = true;
 
-  constructor(private readonly sqlite: Sqlite) {
-    this.subjects = new Subjects(sqlite);
-    this.tree = new TreeWriter(sqlite);
-    this.insertEvent = sqlite.prepare(
-      `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject, session_ref, request_id,
-        resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
-       VALUES (@seq, @id, @ts, @received_at, @event_type, @level, @outcome, @subject, @session_ref, @request_id,
-        @resource_type, @resource_id, @action, @metadata, @pii_commit, @prev_hash, @hash)`,
-    );
-    this.insertPersonal = sqlite.prepare(
-      `INSERT INTO personal_data (seq, subject, salt, user_id, ip, ip_key, ip_net, user_agent, browser, os,
-        device_type, location, "values") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.findId = sqlite.prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?');
-    this.readHead = sqlite.prepare<[], Head>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
-    this.readDataVersion = sqlite.prepare<[], number>('PRAGMA data_version').pluck();
-    this.resync();
-    this.syncWithStore();
+  /** `shared`: other processes write the same store, so nothing is cached between transactions. */
+  constructor(shared: boolean) {
+    this.subjects = new Subjects(shared);
   }
 
   head(): Head {
@@ -90,41 +69,44 @@ export class AuditLog {
   }
 
   /**
-   * Notices commits made by another connection (a CLI command such as `receipts erase` while the server
-   * runs) and re-reads what this process caches. `data_version` changes only for other connections' commits.
+   * At the start of each write transaction, under the store's write lock: catches up with what other
+   * connections committed since (another server, or a CLI command such as `receipts erase`).
    */
-  syncWithStore(): void {
-    const version = this.readDataVersion.get() as number;
-    if (version !== this.dataVersion) {
-      if (this.dataVersion !== -1) this.resync();
-      this.dataVersion = version;
+  async sync(db: Db): Promise<void> {
+    const stored = (await readHead(db)) ?? { seq: 0, hash: GENESIS };
+    if (this.stale || stored.seq !== this.current.seq || stored.hash !== this.current.hash) {
+      this.current = stored;
+      await this.tree.resync(db);
+      this.subjects.clearCache();
+      this.stale = false;
     }
   }
 
-  /** Re-reads the head from the store: after a rolled-back transaction the in-memory head may be ahead. */
-  resync(): void {
-    this.current = this.readHead.get() ?? this.lastCheckpointHead() ?? { seq: 0, hash: GENESIS };
-    this.tree.resync();
+  /** After a rolled-back transaction the in-memory head may be ahead: the next group re-reads it. */
+  invalidate(): void {
+    this.stale = true;
     this.subjects.clearCache();
   }
 
+  /** Reads the head for a process that does not write (a CLI command, a reader). */
+  async load(db: Db): Promise<Head> {
+    this.stale = true;
+    await this.sync(db);
+    return this.head();
+  }
+
   /** Builds the tree for events written before it existed; returns how many leaves were added. */
-  backfillTree(): number {
-    return this.sqlite.transaction(() => {
-      this.resync();
-      return this.tree.catchUp(this.current.seq);
-    })();
+  async backfillTree(db: Db): Promise<number> {
+    await this.sync(db);
+    return this.tree.catchUp(db, this.current.seq);
   }
 
-  has(id: string): boolean {
-    return this.findId.get(id) !== undefined;
-  }
-
-  /** Appends one event. Must run inside a write transaction; the caller resyncs if it rolls back. */
-  append(e: NewEvent): Appended {
+  /** Appends one event. Must run inside a write transaction; a rollback must be followed by `invalidate`. */
+  async append(db: Db, e: NewEvent): Promise<Appended> {
     // A store from before the tree (or written by an older version) is caught up inside this transaction.
-    if (this.treeEnabled && this.tree.size() !== this.current.seq) this.tree.catchUp(this.current.seq);
-    const subject = e.userId ? this.subjects.ensure(e.userId) : (e.pseudonym ?? null);
+    if (this.treeEnabled && this.tree.size() !== this.current.seq)
+      await this.tree.catchUp(db, this.current.seq);
+    const subject = e.userId ? await this.subjects.ensure(db, e.userId) : (e.pseudonym ?? null);
     const seq = this.current.seq + 1;
     const metadata =
       e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);
@@ -167,35 +149,32 @@ export class AuditLog {
       prev_hash: this.current.hash,
     };
     const hash = rowHash(row);
-    this.insertEvent.run({ ...row, hash });
-    if (this.treeEnabled) this.tree.append(hash);
+    // The head moves before the writes complete, so the next append chains to this one; if any write fails
+    // the job's savepoint rolls back and the group commit invalidates the head.
+    this.current = { seq, hash };
+    const writes: Promise<unknown>[] = [insertEvent(db, { ...row, hash })];
+    if (this.treeEnabled) writes.push(this.tree.append(db, hash));
     if (salt) {
       const p = e.personal;
-      this.insertPersonal.run(
-        seq,
-        subject,
-        salt,
-        e.userId,
-        p?.ip ?? null,
-        p?.ipKey ?? null,
-        p?.ipNet ?? null,
-        p?.userAgent ?? null,
-        p?.device?.browser ?? null,
-        p?.device?.os ?? null,
-        p?.device?.type ?? null,
-        p?.location ?? null,
-        values ? JSON.stringify(values) : null,
+      writes.push(
+        insertPersonal(db, {
+          seq,
+          subject,
+          salt,
+          user_id: e.userId,
+          ip: p?.ip ?? null,
+          ip_key: p?.ipKey ?? null,
+          ip_net: p?.ipNet ?? null,
+          user_agent: p?.userAgent ?? null,
+          browser: p?.device?.browser ?? null,
+          os: p?.device?.os ?? null,
+          device_type: p?.device?.type ?? null,
+          location: p?.location ?? null,
+          values: values ? JSON.stringify(values) : null,
+        }),
       );
     }
-    this.current = { seq, hash };
+    await Promise.all(writes);
     return { seq, id: e.id, hash, subject };
-  }
-
-  private lastCheckpointHead(): Head | undefined {
-    return this.sqlite
-      .prepare<[], Head>(
-        'SELECT through_seq AS seq, hash FROM retention_checkpoints ORDER BY through_seq DESC LIMIT 1',
-      )
-      .get();
   }
 }

@@ -20,9 +20,9 @@ export async function run(argv: string[]): Promise<number> {
     args: argv,
     options: { latest: { type: 'boolean' }, json: { type: 'boolean' } },
   });
-  const s = openServices();
+  const s = await openServices();
   try {
-    const checkpoint = values.latest ? latestCheckpoint(s.store.sqlite) : await signCheckpoint(s, 'cli');
+    const checkpoint = values.latest ? await latestCheckpoint(s.store.db) : await signCheckpoint(s, 'cli');
     if (!checkpoint) return 1;
     process.stdout.write(values.json ? `${JSON.stringify(checkpoint, null, 2)}\n` : checkpoint.note);
     return 0;

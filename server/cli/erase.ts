@@ -22,7 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     options: { user: { type: 'string' }, schedule: { type: 'boolean' }, cancel: { type: 'boolean' } },
   });
   if (!values.user) throw new CliError('--user is required');
-  const s = openServices();
+  const s = await openServices();
   try {
     if (values.cancel) {
       const cancelled = await cancelErasure(s, values.user, 'operator');

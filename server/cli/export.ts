@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const t of [values.from, values.to]) {
     if (t && Number.isNaN(Date.parse(t))) throw new CliError(`not a time: ${t}`);
   }
-  const s = openServices();
+  const s = await openServices();
   try {
     const query = {
       ...(values.user ? { user_id: values.user } : {}),

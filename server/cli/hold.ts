@@ -16,17 +16,23 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (!values.user) throw new CliError('--user is required');
   if (!values.release && !values.reason) throw new CliError('--reason is required (or --release)');
-  const s = openServices();
+  const s = await openServices();
   try {
+    const user = values.user;
     if (values.release) {
-      const subject = s.log.subjects.lookup(values.user);
-      const released = subject ? releaseHold(s.store.sqlite, subject) : false;
+      const released = await s.pipeline.transact(async (tx) => {
+        const subject = await s.log.subjects.lookup(tx, user);
+        return subject ? releaseHold(tx, subject) : false;
+      });
       process.stdout.write(released ? 'hold released\n' : 'no hold on this user\n');
       return released ? 0 : 1;
     }
-    // A hold may come before the first event: the pseudonym is created for it.
-    const subject = s.log.subjects.lookup(values.user) ?? s.log.subjects.ensure(values.user);
-    placeHold(s.store.sqlite, subject, values.reason!);
+    const reason = values.reason!;
+    await s.pipeline.transact(async (tx) => {
+      // A hold may come before the first event: the pseudonym is created for it.
+      const subject = (await s.log.subjects.lookup(tx, user)) ?? (await s.log.subjects.ensure(tx, user));
+      await placeHold(tx, subject, reason);
+    });
     process.stdout.write('hold placed\n');
     return 0;
   } finally {

@@ -19,9 +19,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.name) throw new CliError('--name is required');
   if (values.scope !== 'ingest' && values.scope !== 'admin')
     throw new CliError('--scope must be ingest or admin');
-  const s = openServices();
+  const s = await openServices();
   try {
-    const { key, identity } = s.keys.create(values.name, values.scope);
+    const name = values.name;
+    const scope = values.scope;
+    const { key, identity } = await s.pipeline.transact((tx) => s.keys.create(tx, name, scope));
     process.stderr.write(
       `created ${identity.scope} key ${identity.id} (${identity.name}); it is shown only once:\n`,
     );

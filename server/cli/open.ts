@@ -15,11 +15,16 @@ export function config(): Config {
   }
 }
 
-/** Services over the configured store, migrated; the caller closes `store.sqlite`. */
-export function openServices(): Services {
+/** Services over the configured store, migrated; the caller closes them with `closeServices`. */
+export async function openServices(): Promise<Services> {
   const cfg = config();
   const store = openStore(cfg.dbPath);
-  applyMigrations(store);
+  try {
+    await applyMigrations(store, cfg.dbOwnerUrl);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return createServices(
     cfg,
     createLogger('warning', (l) => process.stderr.write(l)),
@@ -30,7 +35,7 @@ export function openServices(): Services {
 export async function closeServices(s: Services): Promise<void> {
   await s.commit.drain();
   s.commit.close();
-  s.store.sqlite.close();
+  await s.store.close();
 }
 
 /** Progress on a TTY only, rewritten in place. */

@@ -31,9 +31,9 @@ export async function run(argv: string[]): Promise<number> {
   const asOf = values['as-of'] ? Date.parse(values['as-of']) : Date.now();
   if (Number.isNaN(asOf)) throw new CliError(`--as-of: not a time: ${values['as-of']}`);
   if (asOf < Date.now() - 60_000) throw new CliError('--as-of may not be in the past');
-  const s = openServices();
+  const s = await openServices();
   try {
-    const plan = values['dry-run'] ? planRetention(s, asOf) : await applyRetention(s, asOf);
+    const plan = values['dry-run'] ? await planRetention(s, asOf) : await applyRetention(s, asOf);
     const verb = values['dry-run'] ? 'would remove' : 'removed';
     process.stdout.write(
       `${[

@@ -1,7 +1,7 @@
 // `receipts serve`: what `npm start` runs.
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, withDailyFiles, withSyslog } from '../log.js';
-import { startServer } from '../serve.js';
+import { StartupRefused, startServer } from '../serve.js';
 
 export const help = `Usage: receipts serve
 
@@ -42,7 +42,16 @@ export async function run(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  const running = await startServer(config, logger);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config, logger);
+  } catch (error) {
+    // A refusal (or a database that cannot be reached) is one clear line, not a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    logger.critical({ event_type: 'startup_refused', message });
+    process.stderr.write(`receipts: ${message}\n`);
+    return error instanceof StartupRefused ? 2 : 1;
+  }
   logger.info({
     event_type: 'listening',
     message: `Receipts is listening on ${running.url}`,

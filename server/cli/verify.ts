@@ -5,7 +5,7 @@ import { parseVkey, type Vkey } from '../../shared/tlog/note.js';
 import { identityOf } from '../audit/checkpoint.js';
 import { checkSavedCheckpoint } from '../audit/consistency.js';
 import { verifyStore } from '../audit/verify.js';
-import { openStore } from '../store/db.js';
+import { isPostgresUrl, openStore } from '../store/db.js';
 import { CliError, config, progress } from './open.js';
 
 export const help = `Usage: receipts verify [--checkpoint FILE [--full]] [--key VKEY] [--json]
@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const cfg = config();
-  if (!existsSync(cfg.dbPath)) throw new CliError(`no store at ${cfg.dbPath}`);
+  if (!isPostgresUrl(cfg.dbPath) && !existsSync(cfg.dbPath)) throw new CliError(`no store at ${cfg.dbPath}`);
   let vkey: Vkey;
   try {
     vkey = parseVkey(values.key ?? identityOf(cfg).vkey);
@@ -58,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
         throw new CliError(`cannot read ${values.checkpoint}`);
       }
       const started = performance.now();
-      const c = await checkSavedCheckpoint(store.sqlite, note, vkey);
+      const c = await checkSavedCheckpoint(store.db, note, vkey);
       report.checkpoint = { ...c, ms: Math.round((performance.now() - started) * 10) / 10 };
       ok &&= c.ok;
       if (!values.json)
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
         );
     }
     if (!values.checkpoint || values.full) {
-      const r = await verifyStore(store.sqlite, {
+      const r = await verifyStore(store.db, {
         vkey,
         signingKey: cfg.signingKey,
         onProgress: progress('verifying'),
@@ -91,6 +91,6 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) print(JSON.stringify({ ok, ...report }));
     return ok ? 0 : 1;
   } finally {
-    store.sqlite.close();
+    await store.close();
   }
 }

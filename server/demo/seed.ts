@@ -1,6 +1,7 @@
 // Demo data: three weeks of a plausible account's activity, sent through the same ingestion path as a host's.
 import type { IngestEvent } from '../../shared/schemas/event.js';
 import type { Pipeline } from '../ingest/pipeline.js';
+import type { Db } from '../store/sql.js';
 
 export const DEMO_USER = 'usr_demo_alex';
 export const DEMO_AGENT = 'agent_jamie';
@@ -204,8 +205,8 @@ export function demoHistory(now = Date.now()): IngestEvent[] {
 }
 
 /** Seeds the demo account when the store holds no activity for it. Returns how many events were added. */
-export async function seedDemo(pipeline: Pipeline): Promise<number> {
-  if (pipeline.deps.log.subjects.lookup(DEMO_USER)) return 0;
+export async function seedDemo(db: Db, pipeline: Pipeline): Promise<number> {
+  if (await pipeline.deps.log.subjects.lookup(db, DEMO_USER)) return 0;
   const result = await pipeline.ingest(demoHistory());
   return result.accepted;
 }

@@ -1,61 +1,35 @@
 // Devices a user has used, derived from successful events that carry a user agent.
-import type { DeviceInfo } from '../../shared/api.js';
+
 import { randomId } from '../ids.js';
-import type { Sqlite } from '../store/db.js';
+import type { Deriver } from '../ingest/pipeline.js';
+import { deviceIdOf, insertDevice, touchDevice } from '../store/devices.js';
 import { deviceFingerprint } from './user-agent.js';
 
-export interface DeviceSighting {
-  subject: string;
-  device: DeviceInfo;
-  ts: number;
-  ipNet: string | null;
-  /** JSON of the address's Place, kept with `ip_net`. */
-  location: string | null;
-}
-
-export class DeviceTracker {
-  private readonly find;
-  private readonly insert;
-  private readonly touch;
-
-  constructor(sqlite: Sqlite) {
-    this.find = sqlite.prepare<[string, string], { id: string }>(
-      'SELECT id FROM devices WHERE subject = ? AND fingerprint = ?',
-    );
-    this.insert = sqlite.prepare(
-      `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
-         location) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.touch = sqlite.prepare(
-      `UPDATE devices SET first_seen = MIN(first_seen, @ts),
-         location = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @location ELSE location END,
-         ip_net = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
-         last_seen = MAX(last_seen, @ts)
-       WHERE id = @id`,
-    );
+/** Records the device of each successful event; fills in `deviceId`, and `newDevice` on first sight. */
+export const trackDevices: Deriver = async (applied, tx) => {
+  const { prepared, appended } = applied;
+  const e = prepared.event;
+  const device = prepared.device;
+  if (!appended.subject || !device || e.outcome === 'failure') return;
+  const fingerprint = deviceFingerprint(device);
+  const existing = await deviceIdOf(tx, appended.subject, fingerprint);
+  if (existing) {
+    await touchDevice(tx, { id: existing, ts: e.ts, ip_net: prepared.ipNet, location: prepared.location });
+    applied.deviceId = existing;
+    return;
   }
-
-  /** Records a sighting; returns the device id and whether the user had never used this device before. */
-  observe(s: DeviceSighting): { id: string; isNew: boolean } {
-    const fp = deviceFingerprint(s.device);
-    const existing = this.find.get(s.subject, fp);
-    if (existing) {
-      this.touch.run({ id: existing.id, ts: s.ts, ip_net: s.ipNet, location: s.location });
-      return { id: existing.id, isNew: false };
-    }
-    const id = randomId('dev');
-    this.insert.run(
-      id,
-      s.subject,
-      fp,
-      s.device.browser,
-      s.device.os,
-      s.device.type,
-      s.ts,
-      s.ts,
-      s.ipNet,
-      s.location,
-    );
-    return { id, isNew: true };
-  }
-}
+  const id = randomId('dev');
+  await insertDevice(tx, {
+    id,
+    subject: appended.subject,
+    fingerprint,
+    browser: device.browser,
+    os: device.os,
+    device_type: device.type,
+    ts: e.ts,
+    ip_net: prepared.ipNet,
+    location: prepared.location,
+  });
+  applied.deviceId = id;
+  applied.newDevice = true;
+};

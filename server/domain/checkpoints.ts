@@ -10,11 +10,13 @@ import {
   storeCheckpoint,
 } from '../audit/checkpoint.js';
 import type { Services } from '../services.js';
+import { seqOfEventId } from '../store/checkpoints.js';
+import { eventAt, readHead } from '../store/events.js';
 
 export async function signCheckpoint(s: Services, reason: string): Promise<SignedCheckpoint> {
-  return s.pipeline.transact(() => {
+  return s.pipeline.transact(async (tx) => {
     const head = s.log.head();
-    const latest = latestCheckpoint(s.store.sqlite);
+    const latest = await latestCheckpoint(tx);
     // Nothing new since the last one: a scheduled or on-demand signing reuses it.
     if (
       latest &&
@@ -23,8 +25,9 @@ export async function signCheckpoint(s: Services, reason: string): Promise<Signe
       (reason === 'schedule' || reason === 'fetch')
     )
       return latest;
-    const checkpoint = signTreeHead(head, s.log.tree.reader.root(head.seq), identityOf(s.config));
-    storeCheckpoint(s.store.sqlite, checkpoint);
+    const root = await s.log.tree.reader.root(tx, head.seq);
+    const checkpoint = signTreeHead(head, root, identityOf(s.config));
+    await storeCheckpoint(tx, checkpoint);
     const entry = {
       event_type: 'checkpoint_signed',
       message: `signed tree size ${head.seq}`,
@@ -35,7 +38,7 @@ export async function signCheckpoint(s: Services, reason: string): Promise<Signe
     // and no info line for each one.
     if (reason === 'fetch') s.logger.debug(entry);
     else {
-      s.outbox.enqueue('checkpoint.signed', { ...checkpoint, reason }, null);
+      await s.outbox.enqueue(tx, 'checkpoint.signed', { ...checkpoint, reason }, null);
       s.logger.info(entry);
     }
     return checkpoint;
@@ -50,9 +53,8 @@ const lastFetchSigning = new WeakMap<Services, { at: number; pending: Promise<Si
  * the server sign on every request; a reader that needs a newer size waits for the next second.
  */
 export async function currentCheckpoint(s: Services, atLeast?: number): Promise<SignedCheckpoint> {
-  s.log.syncWithStore();
-  const want = atLeast ?? s.log.head().seq;
-  const latest = latestCheckpoint(s.store.sqlite);
+  const want = atLeast ?? (await readHead(s.store.db))?.seq ?? 0;
+  const latest = await latestCheckpoint(s.store.db);
   if (latest && latest.seq >= want) return latest;
   let state = lastFetchSigning.get(s);
   if (!state) {
@@ -82,23 +84,22 @@ export interface EventProof {
 
 /** An inclusion proof for one event against a signed checkpoint that covers it. */
 export async function proveEvent(s: Services, seq: number): Promise<EventProof | null> {
-  const event = s.store.sqlite.prepare<[number], EventRow>('SELECT * FROM events WHERE seq = ?').get(seq);
+  const event = await eventAt(s.store.db, seq);
   if (!event) return null;
   const cp = await currentCheckpoint(s, seq);
+  const proof = await s.log.tree.reader.inclusionProof(s.store.db, seq - 1, cp.seq);
   return {
     seq,
     leaf_index: seq - 1,
     tree_size: cp.seq,
     event,
-    proof: s.log.tree.reader.inclusionProof(seq - 1, cp.seq).map((h) => h.toString('base64')),
+    proof: proof.map((h) => h.toString('base64')),
     checkpoint: cp.note,
   };
 }
 
 /** `proveEvent` by the event's public id, for staff who name an event rather than an account. */
 export async function proveEventById(s: Services, id: string): Promise<EventProof | null> {
-  const row = s.store.sqlite
-    .prepare<[string], { seq: number }>('SELECT seq FROM events WHERE id = ?')
-    .get(id);
-  return row ? proveEvent(s, row.seq) : null;
+  const seq = await seqOfEventId(s.store.db, id);
+  return seq === null ? null : proveEvent(s, seq);
 }

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { EventRow } from '../audit/chain.js';
 import type { Services } from '../services.js';
+import { eventAt } from '../store/events.js';
+import { personalForEvidence } from '../store/investigate.js';
 import { signCheckpoint } from './checkpoints.js';
 import { investigate } from './investigate.js';
 
@@ -39,11 +41,11 @@ export type ExportFiles = Record<(typeof EXPORT_FILES)[number] | 'SHA256SUMS', s
 const MAX_EVENTS = 1_000_000;
 
 export async function buildEvidence(s: Services, query: ExportQuery): Promise<ExportFiles> {
-  const db = s.store.sqlite;
+  const db = s.store.db;
   const seqs: number[] = [];
   let cursor: string | undefined;
   do {
-    const page = investigate(s, { ...query, cursor, limit: 1000 });
+    const page = await investigate(s, { ...query, cursor, limit: 1000 });
     for (const e of page.items) seqs.push(e.seq);
     cursor = page.next_cursor ?? undefined;
   } while (cursor && seqs.length < MAX_EVENTS);
@@ -51,23 +53,12 @@ export async function buildEvidence(s: Services, query: ExportQuery): Promise<Ex
 
   const checkpoint = await signCheckpoint(s, 'export');
   const tree = s.log.tree.reader;
-  const row = db.prepare<[number], EventRow>('SELECT * FROM events WHERE seq = ?');
-  const personal = db.prepare<
-    [number],
-    {
-      salt: Buffer;
-      user_id: string | null;
-      ip: string | null;
-      user_agent: string | null;
-      values: string | null;
-    }
-  >('SELECT salt, user_id, ip, user_agent, "values" FROM personal_data WHERE seq = ?');
   const events: string[] = [];
   const proofs: string[] = [];
   for (const seq of seqs) {
-    const r = row.get(seq);
-    if (!r || seq > checkpoint.seq) continue;
-    const p = personal.get(seq);
+    if (seq > checkpoint.seq) continue;
+    const [r, p] = await Promise.all([eventAt(db, seq), personalForEvidence(db, seq)]);
+    if (!r) continue;
     const exported: ExportedEvent = {
       ...r,
       personal: p
@@ -84,7 +75,7 @@ export async function buildEvidence(s: Services, query: ExportQuery): Promise<Ex
       seq,
       leaf_index: seq - 1,
       tree_size: checkpoint.seq,
-      proof: tree.inclusionProof(seq - 1, checkpoint.seq).map((h) => h.toString('base64')),
+      proof: (await tree.inclusionProof(db, seq - 1, checkpoint.seq)).map((h) => h.toString('base64')),
     };
     events.push(JSON.stringify(exported));
     proofs.push(JSON.stringify(proof));

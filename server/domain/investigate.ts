@@ -1,10 +1,11 @@
 // Investigation: events by IP, CIDR range or account and time window, oldest first, with full IPs.
 // This is the audited path to personal data: every query is itself recorded (`log_accessed`).
 import ipaddr from 'ipaddr.js';
-import type { EventRow } from '../audit/chain.js';
 import { restorePersonal } from '../ingest/personal.js';
 import { ipKey } from '../ingest/prepare.js';
 import type { Services } from '../services.js';
+import { pseudonymOf } from '../store/events.js';
+import { type InvestigationMatch, type InvestigationRow, investigationPage } from '../store/investigate.js';
 import { decodeCursor, pageOf } from '../views/cursor.js';
 
 export interface InvestigationQuery {
@@ -38,14 +39,6 @@ export interface InvestigatedEvent {
   hash: string;
 }
 
-type Row = Omit<EventRow, 'session_ref' | 'pii_commit' | 'prev_hash'> & {
-  user_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  pvalues: string | null;
-  session_id: string | null;
-};
-
 /** Why a query cannot run: shown to the investigator as a 400. */
 export class BadQuery extends Error {}
 
@@ -73,56 +66,42 @@ export function cidrRange(cidr: string): [Buffer, Buffer] {
   return [low, high];
 }
 
-const SELECT = `SELECT e.seq, e.id, e.ts, e.received_at, e.event_type, e.level, e.outcome, e.subject, e.request_id,
-  e.resource_type, e.resource_id, e.action, e.metadata, e.hash, p.user_id, p.ip, p.user_agent, p."values" AS pvalues,
-  s.id AS session_id
-  FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
-
-export function investigate(
+export async function investigate(
   s: Services,
   q: InvestigationQuery,
-): { items: InvestigatedEvent[]; next_cursor: string | null } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit: q.limit + 1 };
+): Promise<{ items: InvestigatedEvent[]; next_cursor: string | null }> {
+  let match: InvestigationMatch;
   if (q.ip) {
     if (!ipaddr.isValid(q.ip)) throw new BadQuery('ip: not an IP address');
-    where.push('p.ip_key = @key');
-    params.key = ipKey(q.ip);
+    match = { by: 'ip', key: ipKey(q.ip) };
   } else if (q.cidr) {
     const [low, high] = cidrRange(q.cidr);
-    where.push('p.ip_key BETWEEN @low AND @high');
-    params.low = low;
-    params.high = high;
+    match = { by: 'range', low, high };
   } else if (q.user_id) {
-    const subject = s.log.subjects.lookup(q.user_id);
+    const subject = await pseudonymOf(s.store.db, q.user_id);
     if (!subject) return { items: [], next_cursor: null };
-    where.push('e.subject = @subject');
-    params.subject = subject;
-  }
-  if (q.from) {
-    where.push('e.ts >= @from');
-    params.from = Date.parse(q.from);
-  }
-  if (q.to) {
-    where.push('e.ts <= @to');
-    params.to = Date.parse(q.to);
-  }
+    match = { by: 'subject', subject };
+  } else throw new BadQuery('one of ip, cidr or user_id is required');
+  let after: { ts: number; seq: number } | undefined;
   if (q.cursor) {
     const pos = decodeCursor(q.cursor);
     if (!pos) throw new BadQuery('cursor: not a cursor from this API');
-    where.push('(e.ts > @cts OR (e.ts = @cts AND e.seq > @cseq))');
-    params.cts = pos.ts;
-    params.cseq = pos.seq;
+    after = pos;
   }
-  const rows = s.store.sqlite
-    .prepare<[Record<string, unknown>], Row>(
-      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY e.ts, e.seq LIMIT @limit`,
-    )
-    .all(params);
+  const rows = await investigationPage(
+    s.store.db,
+    match,
+    {
+      ...(q.from ? { from: Date.parse(q.from) } : {}),
+      ...(q.to ? { to: Date.parse(q.to) } : {}),
+      ...(after ? { after } : {}),
+    },
+    q.limit + 1,
+  );
   return pageOf(rows, q.limit, toInvestigated);
 }
 
-function toInvestigated(r: Row): InvestigatedEvent {
+function toInvestigated(r: InvestigationRow): InvestigatedEvent {
   const values = r.pvalues ? (JSON.parse(r.pvalues) as Record<string, unknown>) : null;
   return {
     seq: r.seq,

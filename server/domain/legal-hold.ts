@@ -1,28 +1,20 @@
 // Legal holds: a held account's events are kept through retention and its erasure is refused.
-import type { Sqlite } from '../store/db.js';
+import { deleteHold, type HoldRow, holdRow, insertHold } from '../store/holds.js';
+import type { Db } from '../store/sql.js';
 
-export interface Hold {
-  reason: string;
-  created_at: number;
-}
+export type Hold = HoldRow;
 
-export function holdOf(sqlite: Sqlite, subject: string | null): Hold | null {
+export async function holdOf(db: Db, subject: string | null): Promise<Hold | null> {
   if (!subject) return null;
-  return (
-    sqlite
-      .prepare<[string], Hold>('SELECT reason, created_at FROM legal_holds WHERE subject = ?')
-      .get(subject) ?? null
-  );
+  return (await holdRow(db, subject)) ?? null;
 }
 
-export function placeHold(sqlite: Sqlite, subject: string, reason: string): void {
-  sqlite
-    .prepare(
-      'INSERT INTO legal_holds (subject, reason, created_at) VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE SET reason = excluded.reason',
-    )
-    .run(subject, reason, Date.now());
+/** Places (or re-words) a hold; call inside a write transaction. */
+export async function placeHold(tx: Db, subject: string, reason: string): Promise<void> {
+  await insertHold(tx, subject, reason, Date.now());
 }
 
-export function releaseHold(sqlite: Sqlite, subject: string): boolean {
-  return sqlite.prepare('DELETE FROM legal_holds WHERE subject = ?').run(subject).changes > 0;
+/** Releases a hold; false when there was none. Call inside a write transaction. */
+export async function releaseHold(tx: Db, subject: string): Promise<boolean> {
+  return (await deleteHold(tx, subject)) > 0;
 }

@@ -5,9 +5,20 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { identityOf, largestSignedSizeAtMost, retentionText, signText } from '../audit/checkpoint.js';
-import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
-import { checkpointWal } from '../store/db.js';
+import { insertRetentionCut, lastRetentionCut } from '../store/checkpoints.js';
+import { eventAt, readHead } from '../store/events.js';
+import {
+  countEventsThrough,
+  countExpiredDetails,
+  countNoSubjectDetails,
+  deleteExpiredDetails,
+  deleteNoSubjectDetails,
+  firstKept,
+  pruneThrough,
+} from '../store/retention.js';
+import type { Db } from '../store/sql.js';
+import { countRuleHits, pruneRuleHits } from '../store/windows.js';
 import { signCheckpoint } from './checkpoints.js';
 
 const DAY = 86_400_000;
@@ -29,58 +40,39 @@ export interface RetentionPlan {
   heldBy: string | null;
 }
 
-// Rows of personal data that belong to no user cannot be erased by anyone's request: they get a short life.
-const NO_SUBJECT_EXPIRED = 'WHERE p.subject IS NULL AND e.ts < ? AND e.seq > ?';
-
+/** What retention would remove at `now` (a dry run: nothing changes). */
 export function planRetention(
   s: Services,
   now = Date.now(),
   logDir = process.env.RECEIPTS_LOG_DIR,
-): RetentionPlan {
-  const db = s.store.sqlite;
+): Promise<RetentionPlan> {
+  return planWith(s, s.store.db, now, logDir);
+}
+
+/** The plan read from `db`: the transaction that applies it, or the latest committed state. */
+async function planWith(
+  s: Services,
+  db: Db,
+  now: number,
+  logDir: string | undefined,
+): Promise<RetentionPlan> {
   const { retention } = s.config;
   const cutoff = now - retention.auditDays * DAY;
-  // The prefix ends before the first event that is still young enough, or that belongs to a held account.
-  const stop = db
-    .prepare<[number], { seq: number | null; held: number }>(
-      `SELECT MIN(seq) AS seq, MAX(subject IN (SELECT subject FROM legal_holds)) AS held FROM (
-         SELECT seq, subject FROM events
-         WHERE ts >= ? OR subject IN (SELECT subject FROM legal_holds)
-         ORDER BY seq LIMIT 1)`,
-    )
-    .get(cutoff);
-  const anchor = db
-    .prepare<[], { seq: number | null }>('SELECT MAX(through_seq) AS seq FROM retention_checkpoints')
-    .get()?.seq;
-  const head = s.log.head().seq;
+  const stop = await firstKept(db, cutoff);
+  const anchor = await lastRetentionCut(db);
+  const head = (await readHead(db))?.seq ?? 0;
   const wanted = (stop?.seq ?? head + 1) - 1;
   // Never sign an older size later: cut at the largest size already signed.
-  const throughSeq = Math.max(anchor ?? 0, largestSignedSizeAtMost(db, wanted));
-  const auditEvents = (
-    db.prepare('SELECT COUNT(*) AS n FROM events WHERE seq <= ?').get(throughSeq) as { n: number }
-  ).n;
+  const throughSeq = Math.max(anchor ?? 0, await largestSignedSizeAtMost(db, wanted));
+  const auditEvents = await countEventsThrough(db, throughSeq);
   const activityDetails =
     retention.activityDays === null
       ? 0
-      : (
-          db
-            .prepare(
-              'SELECT COUNT(*) AS n FROM personal_data p JOIN events e ON e.seq = p.seq WHERE e.ts < ? AND e.seq > ? AND (p.subject IS NULL OR p.subject NOT IN (SELECT subject FROM legal_holds))',
-            )
-            .get(now - retention.activityDays * DAY, throughSeq) as { n: number }
-        ).n;
-  const ruleHits = (
-    db.prepare('SELECT COUNT(*) AS n FROM rule_hits WHERE ts < ?').get(now - 31 * DAY) as { n: number }
-  ).n;
+      : await countExpiredDetails(db, now - retention.activityDays * DAY, throughSeq);
+  const ruleHits = await countRuleHits(db, now - 31 * DAY);
   const serverLogFiles = logDir ? expiredLogFiles(logDir, now - retention.serverLogDays * DAY) : [];
-  const webhooksDelivered = s.outbox.countDelivered(now - s.config.webhookKeepDays * DAY);
-  const noSubjectDetails = (
-    db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM personal_data p JOIN events e ON e.seq = p.seq ${NO_SUBJECT_EXPIRED}`,
-      )
-      .get(now - retention.noSubjectDays * DAY, throughSeq) as { n: number }
-  ).n;
+  const webhooksDelivered = await s.outbox.countDelivered(db, now - s.config.webhookKeepDays * DAY);
+  const noSubjectDetails = await countNoSubjectDetails(db, now - retention.noSubjectDays * DAY, throughSeq);
   return {
     throughSeq: auditEvents > 0 ? throughSeq : 0,
     auditEvents,
@@ -105,24 +97,16 @@ function expiredLogFiles(dir: string, before: number): string[] {
 }
 
 export async function applyRetention(s: Services, now = Date.now()): Promise<RetentionPlan> {
-  const plan = planRetention(s, now);
   const { retention } = s.config;
-  await s.pipeline.transact(() => {
-    const db = s.store.sqlite;
+  const logDir = process.env.RECEIPTS_LOG_DIR;
+  // Planned inside the transaction that applies it, so nothing changes between the two.
+  const plan = await s.pipeline.transact(async (tx) => {
+    const plan = await planWith(s, tx, now, logDir);
     if (plan.auditEvents > 0) {
-      const boundary = db
-        .prepare<[number], { hash: string }>('SELECT hash FROM events WHERE seq = ?')
-        .get(plan.throughSeq);
-      if (boundary) {
-        db.prepare('INSERT INTO retention_checkpoints (through_seq, hash, created_at) VALUES (?, ?, ?)').run(
-          plan.throughSeq,
-          boundary.hash,
-          now,
-        );
-      }
-      db.prepare('DELETE FROM personal_data WHERE seq <= ?').run(plan.throughSeq);
-      db.prepare('DELETE FROM events WHERE seq <= ?').run(plan.throughSeq);
-      const record = ownEvent(s.pipeline, {
+      const boundary = await eventAt(tx, plan.throughSeq);
+      if (boundary) await insertRetentionCut(tx, plan.throughSeq, boundary.hash, now);
+      await pruneThrough(tx, plan.throughSeq);
+      const record = s.pipeline.prepareOwn({
         event_type: 'retention_applied',
         level: 'INFO',
         outcome: 'success',
@@ -136,20 +120,15 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
             identityOf(s.config),
           ).toString('hex')
         : null;
-      s.pipeline.apply(record);
+      await s.pipeline.record(tx, record);
     }
-    if (retention.activityDays !== null && plan.activityDetails > 0) {
-      db.prepare(
-        'DELETE FROM personal_data WHERE seq IN (SELECT p.seq FROM personal_data p JOIN events e ON e.seq = p.seq WHERE e.ts < ? AND (p.subject IS NULL OR p.subject NOT IN (SELECT subject FROM legal_holds)))',
-      ).run(now - retention.activityDays * DAY);
-    }
-    if (plan.noSubjectDetails > 0) {
-      db.prepare(
-        `DELETE FROM personal_data WHERE seq IN (SELECT p.seq FROM personal_data p JOIN events e ON e.seq = p.seq ${NO_SUBJECT_EXPIRED})`,
-      ).run(now - retention.noSubjectDays * DAY, plan.throughSeq);
-    }
-    s.outbox.pruneDelivered(now - s.config.webhookKeepDays * DAY);
-    s.windows.pruneBefore(now - 31 * DAY);
+    if (retention.activityDays !== null && plan.activityDetails > 0)
+      await deleteExpiredDetails(tx, now - retention.activityDays * DAY);
+    if (plan.noSubjectDetails > 0)
+      await deleteNoSubjectDetails(tx, now - retention.noSubjectDays * DAY, plan.throughSeq);
+    await s.outbox.pruneDelivered(tx, now - s.config.webhookKeepDays * DAY);
+    await pruneRuleHits(tx, now - 31 * DAY);
+    return plan;
   });
   for (const file of plan.serverLogFiles) rmSync(file, { force: true });
   if (
@@ -158,7 +137,7 @@ export async function applyRetention(s: Services, now = Date.now()): Promise<Ret
     plan.noSubjectDetails > 0 ||
     plan.webhooksDelivered > 0
   )
-    checkpointWal(s.store);
+    await s.store.compact();
   await signCheckpoint(s, 'retention');
   s.logger.info({
     event_type: 'retention_applied',

@@ -2,10 +2,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { TokenScope } from '../../shared/api.js';
 import { sessionRef } from '../derive/sessions.js';
-import { ownEvent } from '../ingest/pipeline.js';
 import type { KeyScope } from '../security/keys.js';
 import { TokenVerifier } from '../security/tokens.js';
 import type { Services } from '../services.js';
+import { pseudonymOf } from '../store/events.js';
+import { sessionByRef } from '../store/sessions.js';
 import { ApiError } from './errors.js';
 
 function bearer(c: Context): string | null {
@@ -23,7 +24,7 @@ export function requireKey(s: Services, scope: KeyScope): MiddlewareHandler {
     if (!key) throw new ApiError(401, 'unauthorized', 'Missing Authorization: Bearer <key>.');
     if (looksLikeJwt(key))
       throw new ApiError(401, 'unauthorized', 'A widget token cannot be used here; use a key.');
-    const identity = s.keys.identify(key);
+    const identity = await s.keys.identify(s.store.db, key);
     if (!identity) throw new ApiError(401, 'unauthorized', 'Unknown or revoked key.');
     if (identity.scope !== scope)
       throw new ApiError(403, 'forbidden', `This route needs a key with the ${scope} scope.`);
@@ -35,18 +36,16 @@ export function requireKey(s: Services, scope: KeyScope): MiddlewareHandler {
 /** Records a refused token; the token itself is never stored or logged. */
 async function recordInvalidToken(s: Services, c: Context, reason: string): Promise<void> {
   const ua = c.req.header('user-agent');
-  await s.pipeline.transact(() =>
-    s.pipeline.apply(
-      ownEvent(s.pipeline, {
-        event_type: 'invalid_token_presented',
-        level: 'WARNING',
-        outcome: 'failure',
-        ip_address: c.get('clientIp'),
-        ...(ua ? { user_agent: ua.slice(0, 1024) } : {}),
-        request_id: c.get('requestId'),
-        metadata: { reason, route: c.req.routePath },
-      }),
-    ),
+  await s.pipeline.transact((tx) =>
+    s.pipeline.record(tx, {
+      event_type: 'invalid_token_presented',
+      level: 'WARNING',
+      outcome: 'failure',
+      ip_address: c.get('clientIp'),
+      ...(ua ? { user_agent: ua.slice(0, 1024) } : {}),
+      request_id: c.get('requestId'),
+      metadata: { reason, route: c.req.routePath },
+    }),
   );
   s.metrics.inc('receipts_invalid_tokens_total');
 }
@@ -69,9 +68,10 @@ export function requireWidget(s: Services, scope: TokenScope): MiddlewareHandler
     }
     const ref = claims.sid ? sessionRef(s.config.pepper, claims.sid) : null;
     // A token whose session was revoked stops working at once, not when it expires.
-    if (ref && s.sessions.find(ref)?.status === 'revoked') return refuse('session revoked');
-    s.log.syncWithStore();
-    c.set('widget', { claims, subject: s.log.subjects.lookup(claims.sub), sessionRef: ref });
+    if (ref && (await sessionByRef(s.store.db, ref))?.status === 'revoked') return refuse('session revoked');
+    // From the store, not the writer's cache: an erasure by another process (the CLI) shows at once.
+    const subject = await pseudonymOf(s.store.db, claims.sub);
+    c.set('widget', { claims, subject, sessionRef: ref });
     await next();
   };
 }

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 const RESERVE_BYTES = 1024 * 1024;
 const PROBE_BYTES = 256 * 1024;
 
-const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
+// 53100 is PostgreSQL's disk_full.
+const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', '53100']);
 
 /** True for an error that says the disk (or the database's quota) is full. */
 export function isStoreFull(error: unknown): boolean {
@@ -20,7 +21,8 @@ export function isStoreFull(error: unknown): boolean {
 export class StoreHealth {
   private full = false;
 
-  constructor(private readonly dbPath: string) {}
+  /** `dbPath`: the SQLite file; null on PostgreSQL, whose disk is the database server's to watch. */
+  constructor(private readonly dbPath: string | null) {}
 
   /** A write failed for want of space. */
   markFull(): void {
@@ -29,6 +31,7 @@ export class StoreHealth {
 
   /** Null when the store can write, else the reason it cannot. */
   problem(): string | null {
+    if (this.dbPath === null) return null;
     const dir = dirname(this.dbPath);
     try {
       const fs = statfsSync(dir);

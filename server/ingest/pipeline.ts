@@ -1,18 +1,39 @@
 // The ingestion pipeline: validate → redact → append → derive (sessions, devices, alerts).
-// Everything that writes events — host events, revocations, support access — goes through `apply`.
+// Host events come in through `ingest`; Receipts' own events through `record`. Both append and derive alike.
 import type { IngestResult } from '../../shared/api.js';
 import type { IngestEvent } from '../../shared/schemas/event.js';
 import type { Appended, AuditLog } from '../audit/writer.js';
 import type { Bus } from '../bus.js';
-import type { DeviceTracker } from '../derive/devices.js';
-import type { SessionChange, SessionTracker } from '../derive/sessions.js';
+import type { SessionChange } from '../derive/sessions.js';
 import type { GeoLocator } from '../geo/index.js';
 import { uuidv7 } from '../ids.js';
+import { hasEvent } from '../store/events.js';
 import type { GroupCommit } from '../store/group-commit.js';
+import type { Db } from '../store/sql.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
 
-/** Runs after an event is appended and its session and device are known; may append more events. */
-export type Deriver = (applied: Applied, pipeline: Pipeline) => void;
+/** Receipts' own events (revocations, support access, alerts, erasure): host-event fields without the id. */
+export type OwnEvent = Omit<IngestEvent, 'id' | 'session_id'> & {
+  /** The session the event is about, already as its ref (the HMAC of the host's id). */
+  session_ref?: string | null;
+};
+
+/** What a deriver wants done after it looked at an event. */
+export interface Derived {
+  /** Receipts' own events to append after this one (each is derived from in turn). */
+  record?: (OwnEvent | PreparedEvent)[];
+  /** Alerts raised, for the user's live stream. */
+  alerts?: { subject: string; id: string }[];
+  /** Sessions that changed, for the user's live stream. */
+  sessions?: { subject: string; id: string }[];
+}
+
+/**
+ * Looks at an appended event inside its transaction: devices, sessions, alert rules and notices are all
+ * derivers. One may fill in what later ones read (`deviceId`, `session`); none re-enters the pipeline.
+ */
+// biome-ignore lint/suspicious/noConfusingVoidType: a deriver that only writes state returns nothing.
+export type Deriver = (applied: Applied, tx: Db) => Promise<Derived | void>;
 
 export interface Applied {
   prepared: PreparedEvent;
@@ -24,8 +45,6 @@ export interface Applied {
 
 export interface PipelineDeps {
   log: AuditLog;
-  sessions: SessionTracker;
-  devices: DeviceTracker;
   commit: GroupCommit;
   bus: Bus;
   pepper: Buffer;
@@ -33,6 +52,8 @@ export interface PipelineDeps {
   /** Where addresses are, for `location`; null looks nothing up. */
   geo?: GeoLocator | null;
 }
+
+const isPrepared = (e: OwnEvent | PreparedEvent): e is PreparedEvent => 'redacted' in e && 'event' in e;
 
 export class Pipeline {
   private readonly derivers: Deriver[] = [];
@@ -42,6 +63,7 @@ export class Pipeline {
 
   constructor(readonly deps: PipelineDeps) {}
 
+  /** Registers a deriver; they run in the order registered. */
   use(deriver: Deriver): void {
     this.derivers.push(deriver);
   }
@@ -54,83 +76,65 @@ export class Pipeline {
     });
   }
 
-  /** Appends one prepared event and derives from it. Runs inside a write transaction. */
-  apply(prepared: PreparedEvent): Applied {
-    const { log, devices, sessions } = this.deps;
-    const appended = log.append(prepared.event);
-    const e = prepared.event;
-    let deviceId: string | null = null;
-    let newDevice = false;
-    if (appended.subject && prepared.device && e.outcome !== 'failure') {
-      const seen = devices.observe({
-        subject: appended.subject,
-        device: prepared.device,
-        ts: e.ts,
-        ipNet: prepared.ipNet,
-        location: prepared.location,
-      });
-      deviceId = seen.id;
-      newDevice = seen.isNew;
+  /** One of Receipts' own events, prepared like a host event (redacted, personal data lifted out). */
+  prepareOwn(e: OwnEvent): PreparedEvent {
+    const { session_ref, ...event } = e;
+    const prepared = this.prepare({ ...event, id: uuidv7() });
+    prepared.event.sessionRef = session_ref ?? null;
+    return prepared;
+  }
+
+  /** Records one of Receipts' own events inside `tx`: the one way anything but the host writes to the log. */
+  record(tx: Db, e: OwnEvent | PreparedEvent): Promise<Applied> {
+    return this.apply(tx, isPrepared(e) ? e : this.prepareOwn(e));
+  }
+
+  /** Appends one prepared event and runs the derivers on it. Runs inside a write transaction. */
+  private async apply(tx: Db, prepared: PreparedEvent): Promise<Applied> {
+    const appended = await this.deps.log.append(tx, prepared.event);
+    const applied: Applied = { prepared, appended, session: undefined, deviceId: null, newDevice: false };
+    for (const derive of this.derivers) {
+      const derived = await derive(applied, tx);
+      if (!derived) continue;
+      for (const a of derived.alerts ?? []) this.alerts.push(a);
+      for (const s of derived.sessions ?? []) this.touch(s.subject, 0, s.id);
+      for (const e of derived.record ?? []) await this.record(tx, e);
     }
-    const session = sessions.observe({
-      subject: appended.subject,
-      ref: e.sessionRef,
-      eventType: e.eventType,
-      outcome: e.outcome,
-      ts: e.ts,
-      ipNet: prepared.ipNet,
-      location: prepared.location,
-      device: prepared.device,
-      deviceId,
-      hostTag: prepared.hostTag,
-    });
-    if (appended.subject) this.touch(appended.subject, appended.seq, session?.changed ? session.id : null);
-    if (prepared.redacted.length > 0) this.recordRedaction(prepared, appended);
-    const applied: Applied = { prepared, appended, session, deviceId, newDevice };
-    for (const derive of this.derivers) derive(applied, this);
+    if (appended.subject)
+      this.touch(appended.subject, appended.seq, applied.session?.changed ? applied.session.id : null);
+    if (prepared.redacted.length > 0) await this.recordRedaction(tx, prepared, appended);
     return applied;
   }
 
   /** Host events: one batch, one savepoint in the current group commit; durable when the promise resolves. */
   async ingest(events: IngestEvent[]): Promise<IngestResult> {
     const prepared = events.map((e) => this.prepare(e));
-    const result = await this.deps.commit.run(() => {
+    return this.deps.commit.run(async (tx) => {
       const ids: string[] = [];
       const duplicates: string[] = [];
       const inBatch = new Set<string>();
       for (const p of prepared) {
         const id = p.event.id;
-        if (inBatch.has(id) || this.deps.log.has(id)) {
+        if (inBatch.has(id) || (await hasEvent(tx, id))) {
           duplicates.push(id);
           continue;
         }
         inBatch.add(id);
-        this.apply(p);
+        await this.apply(tx, p);
         ids.push(id);
       }
       return { accepted: ids.length, duplicates: duplicates.length, ids, duplicate_ids: duplicates };
     });
-    this.announce();
-    return result;
   }
 
-  /** Runs domain work (revocation, erasure, support access) in the group commit, then announces it. */
-  async transact<T>(work: () => T): Promise<T> {
-    try {
-      return await this.deps.commit.run(work);
-    } finally {
-      this.announce();
-    }
+  /** Runs domain work (revocation, erasure, support access) in a write transaction of the group commit. */
+  transact<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    return this.deps.commit.run(work);
   }
 
   /** Marks a session change for the live stream. */
   touchSession(subject: string, sessionId: string): void {
     this.touch(subject, 0, sessionId);
-  }
-
-  /** Marks a new alert for the live stream. */
-  touchAlert(subject: string, id: string): void {
-    this.alerts.push({ subject, id });
   }
 
   private touch(subject: string, seq: number, sessionId: string | null): void {
@@ -143,7 +147,8 @@ export class Pipeline {
     if (sessionId) t.sessions.add(sessionId);
   }
 
-  private announce(): void {
+  /** Tells the live stream what the group that just committed touched (the group commit calls this). */
+  announce(): void {
     const alerts = this.alerts;
     this.alerts = [];
     for (const a of alerts) this.deps.bus.alert(a.subject, a.id);
@@ -156,9 +161,9 @@ export class Pipeline {
     }
   }
 
-  private recordRedaction(prepared: PreparedEvent, appended: Appended): void {
+  private async recordRedaction(tx: Db, prepared: PreparedEvent, appended: Appended): Promise<void> {
     const e = prepared.event;
-    this.deps.log.append({
+    await this.deps.log.append(tx, {
       id: uuidv7(),
       ts: Date.now(),
       eventType: 'sensitive_data_redacted',
@@ -174,15 +179,4 @@ export class Pipeline {
       personal: null,
     });
   }
-}
-
-/** Receipts' own events (revocations, support access, …), built like host events and applied the same way. */
-export function ownEvent(
-  pipeline: Pipeline,
-  e: Omit<IngestEvent, 'id' | 'session_id'>,
-  sessionRef: string | null = null,
-): PreparedEvent {
-  const prepared = pipeline.prepare({ ...e, id: uuidv7() });
-  prepared.event.sessionRef = sessionRef;
-  return prepared;
 }

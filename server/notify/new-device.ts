@@ -2,23 +2,21 @@
 // a revoke link it can put in an email. The account's very first device is not news.
 import { presentDevice } from '../derive/user-agent.js';
 import type { Deriver } from '../ingest/pipeline.js';
-import type { Sqlite } from '../store/db.js';
+import { countDevices } from '../store/devices.js';
 import { placeFrom } from '../views/place.js';
 import type { Outbox } from '../webhooks/outbox.js';
 import { createRevokeLink } from './revoke-links.js';
 
-export function newDeviceNotice(deps: { sqlite: Sqlite; outbox: Outbox; publicUrl: string }): Deriver {
-  const devices = deps.sqlite.prepare<[string], { n: number }>(
-    'SELECT COUNT(*) AS n FROM devices WHERE subject = ?',
-  );
-  return function noticeNewDevice(applied): void {
+export function newDeviceNotice(deps: { outbox: Outbox; publicUrl: string }): Deriver {
+  return async function noticeNewDevice(applied, tx): Promise<void> {
     const e = applied.prepared.event;
     const subject = applied.appended.subject;
     if (!deps.outbox.enabled || e.eventType !== 'login_success' || e.outcome === 'failure') return;
     if (!applied.newDevice || !subject || !applied.session || !applied.prepared.device) return;
-    if ((devices.get(subject)?.n ?? 0) < 2) return;
-    const token = createRevokeLink(deps.sqlite, applied.session.id, subject);
-    deps.outbox.enqueue(
+    if ((await countDevices(tx, subject)) < 2) return;
+    const token = await createRevokeLink(tx, applied.session.id, subject);
+    await deps.outbox.enqueue(
+      tx,
       'signin.new_device',
       {
         user_id: e.userId,

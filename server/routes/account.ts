@@ -24,9 +24,10 @@ import { keepTypedApart } from '../domain/typed-text.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { parseBody, parseQuery } from '../http/validate.js';
-import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
-import { ActivityView } from '../views/activity.js';
+import { pseudonymOf, readHead } from '../store/events.js';
+import { sessionByRef } from '../store/sessions.js';
+import { ActivityView, type ExportItem } from '../views/activity.js';
 import { acknowledgeAlert, findAlert, listAlerts } from '../views/alerts.js';
 import { CSV_COLUMNS, csvRow } from '../views/export-csv.js';
 import { SessionsView, toSessionView } from '../views/sessions.js';
@@ -88,7 +89,7 @@ export interface Account {
   reason?: string;
 }
 
-export type AccountResolver = (c: Context) => Account;
+export type AccountResolver = (c: Context) => Promise<Account>;
 
 const notFound = () => new ApiError(404, 'not_found');
 
@@ -97,15 +98,17 @@ export function accountRoutes(
   account: AccountResolver,
   options: { stream: boolean; export: boolean },
 ) {
-  const activity = new ActivityView(s.store.sqlite);
-  const views = new SessionsView(s.store.sqlite);
+  // Reads see the latest committed state; writes go through the pipeline's transactions.
+  const db = s.store.db;
+  const activity = new ActivityView();
+  const views = new SessionsView();
   const app = new Hono();
 
-  app.get('/activity', describeRoute(DOCS.activity), (c) => {
+  app.get('/activity', describeRoute(DOCS.activity), async (c) => {
     const q = parseQuery(c, activityQuerySchema);
-    const a = account(c);
+    const a = await account(c);
     if (!a.subject) return c.json({ items: [], next_cursor: null });
-    const page = activity.page(a.subject, q, a.currentRef);
+    const page = await activity.page(db, a.subject, q, a.currentRef);
     if (!page)
       throw new ApiError(400, 'invalid_request', 'The cursor is not valid.', [
         { path: 'cursor', message: 'not a cursor from this API' },
@@ -115,8 +118,8 @@ export function accountRoutes(
 
   // An inclusion proof for one of the account's own events; another account's id answers as a missing one.
   app.get('/activity/:id/proof', describeRoute(DOCS.proof), async (c) => {
-    const a = account(c);
-    const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
+    const a = await account(c);
+    const found = a.subject ? await activity.one(db, a.subject, c.req.param('id')) : undefined;
     const proof = found ? await proveEvent(s, found.seq) : null;
     if (!proof) throw notFound();
     c.header('Cache-Control', 'no-store');
@@ -125,12 +128,12 @@ export function accountRoutes(
 
   app.post('/activity/:id/report', describeRoute(DOCS.report), async (c) => {
     const body = await parseBody(c, reportBodySchema);
-    const a = account(c);
-    const found = a.subject ? activity.one(a.subject, c.req.param('id')) : undefined;
+    const a = await account(c);
+    const found = a.subject ? await activity.one(db, a.subject, c.req.param('id')) : undefined;
     if (!found) throw notFound();
-    const session = found.session_ref ? s.sessions.find(found.session_ref) : undefined;
+    const session = found.session_ref ? await sessionByRef(db, found.session_ref) : undefined;
     const report = keepTypedApart(
-      ownEvent(s.pipeline, {
+      s.pipeline.prepareOwn({
         event_type: 'activity_reported',
         level: 'WARNING',
         user_id: a.userId,
@@ -145,30 +148,31 @@ export function accountRoutes(
       'note',
     );
     // The revocation and the report are one transaction: either both are on the record or neither is.
-    const revoked = await s.pipeline.transact(() => {
-      const n =
-        session && session.subject === a.subject
-          ? revokeInTransaction(s, {
-              userId: a.userId,
-              sessions: [session],
-              by: `${a.actor}:report`,
-              reason: 'reported',
-            })
-          : 0;
-      s.pipeline.apply(report);
+    const revoked = await s.pipeline.transact(async (tx) => {
+      let n = 0;
+      if (session && session.subject === a.subject) {
+        const done = await revokeInTransaction(s, tx, {
+          userId: a.userId,
+          sessions: [session],
+          by: `${a.actor}:report`,
+          reason: 'reported',
+        });
+        for (const e of done.record ?? []) await s.pipeline.record(tx, e);
+        for (const t of done.sessions ?? []) s.pipeline.touchSession(t.subject, t.id);
+        n = done.count;
+      }
+      await s.pipeline.record(tx, report);
       return n;
     });
-    s.metrics.inc('receipts_sessions_revoked_total', {}, revoked);
     const result: ReportResult = { reported: true, revoked_session: revoked > 0, advice: 'change_password' };
     return c.json(result);
   });
 
-  app.get('/sessions', describeRoute(DOCS.sessions), (c) => {
-    const a = account(c);
+  app.get('/sessions', describeRoute(DOCS.sessions), async (c) => {
+    const a = await account(c);
     // This device first, then the others by last activity.
     const items = a.subject
-      ? views
-          .activeSessions(a.subject)
+      ? (await views.activeSessions(db, a.subject))
           .map((r) => toSessionView(r, a.currentRef))
           .sort((x, y) => Number(y.current) - Number(x.current))
       : [];
@@ -176,8 +180,10 @@ export function accountRoutes(
   });
 
   app.post('/sessions/revoke-others', describeRoute(DOCS.revokeOthers), async (c) => {
-    const a = account(c);
-    const others = a.subject ? views.activeSessions(a.subject).filter((r) => r.ref !== a.currentRef) : [];
+    const a = await account(c);
+    const others = a.subject
+      ? (await views.activeSessions(db, a.subject)).filter((r) => r.ref !== a.currentRef)
+      : [];
     const revoked = await revokeSessions(s, {
       userId: a.userId,
       sessions: others,
@@ -188,8 +194,8 @@ export function accountRoutes(
   });
 
   app.delete('/sessions/:id', describeRoute(DOCS.revoke), async (c) => {
-    const a = account(c);
-    const session = a.subject ? views.find(a.subject, c.req.param('id')) : undefined;
+    const a = await account(c);
+    const session = a.subject ? await views.find(db, a.subject, c.req.param('id')) : undefined;
     // Another user's session answers exactly like a missing one.
     if (session?.status !== 'active') throw notFound();
     const revoked = await revokeSessions(s, {
@@ -201,15 +207,17 @@ export function accountRoutes(
     return c.json({ revoked } satisfies RevokeResult);
   });
 
-  app.get('/devices', describeRoute(DOCS.devices), (c) => {
-    const a = account(c);
-    return c.json({ items: a.subject ? views.deviceList(a.subject) : [] });
+  app.get('/devices', describeRoute(DOCS.devices), async (c) => {
+    const a = await account(c);
+    return c.json({ items: a.subject ? await views.deviceList(db, a.subject) : [] });
   });
 
-  app.get('/erasure', describeRoute(DOCS.erasure), (c) => c.json(erasureStatus(s, account(c).subject)));
+  app.get('/erasure', describeRoute(DOCS.erasure), async (c) =>
+    c.json(await erasureStatus(s, (await account(c)).subject)),
+  );
 
   app.post('/erasure', describeRoute(DOCS.requestErasure), async (c) => {
-    const a = account(c);
+    const a = await account(c);
     try {
       return c.json(await requestErasure(s, a.userId, a.actor), 202);
     } catch (error) {
@@ -219,21 +227,23 @@ export function accountRoutes(
   });
 
   app.delete('/erasure', describeRoute(DOCS.cancelErasure), async (c) => {
-    const a = account(c);
+    const a = await account(c);
     if (!(await cancelErasure(s, a.userId, a.actor)))
       throw new ApiError(404, 'not_found', 'No pending erasure request.');
-    return c.json(erasureStatus(s, a.subject));
+    return c.json(await erasureStatus(s, a.subject));
   });
 
-  app.get('/alerts', describeRoute(DOCS.alerts), (c) => {
-    const a = account(c);
-    const items: AlertView[] = a.subject ? listAlerts(s.store.sqlite, a.subject) : [];
+  app.get('/alerts', describeRoute(DOCS.alerts), async (c) => {
+    const a = await account(c);
+    const items: AlertView[] = a.subject ? await listAlerts(db, a.subject) : [];
     return c.json({ items });
   });
 
   app.post('/alerts/:id/ack', describeRoute(DOCS.ack), async (c) => {
-    const a = account(c);
-    const alert = a.subject ? acknowledgeAlert(s.store.sqlite, a.subject, c.req.param('id')) : null;
+    const a = await account(c);
+    const subject = a.subject;
+    const id = c.req.param('id');
+    const alert = subject ? await s.pipeline.transact((tx) => acknowledgeAlert(tx, subject, id)) : null;
     if (!alert) throw notFound();
     return c.json(alert);
   });
@@ -241,36 +251,33 @@ export function accountRoutes(
   if (options.export) {
     app.get('/export', describeRoute(DOCS.export), async (c) => {
       const { format } = parseQuery(c, exportQuerySchema);
-      const a = account(c);
-      await s.pipeline.transact(() =>
-        s.pipeline.apply(
-          ownEvent(
-            s.pipeline,
-            {
-              event_type: 'data_export',
-              user_id: a.userId,
-              outcome: 'success',
-              resource_type: 'activity',
-              action: 'export',
-              metadata: { format, requested_by: a.actor },
-            },
-            // The export belongs to the session that asked: the rules judge that session, not another one.
-            a.currentRef,
-          ),
-        ),
+      const a = await account(c);
+      await s.pipeline.transact((tx) =>
+        s.pipeline.record(tx, {
+          event_type: 'data_export',
+          user_id: a.userId,
+          outcome: 'success',
+          resource_type: 'activity',
+          action: 'export',
+          metadata: { format, requested_by: a.actor },
+          // The export belongs to the session that asked: the rules judge that session, not another one.
+          session_ref: a.currentRef,
+        }),
       );
-      const subject = a.subject ?? s.log.subjects.lookup(a.userId);
-      const items = subject ? activity.all(subject, a.currentRef) : [];
+      const subject = a.subject ?? (await pseudonymOf(db, a.userId));
+      const rows = subject ? activity.all(db, subject, a.currentRef) : null;
       const stamp = new Date().toISOString().slice(0, 10);
       if (format === 'csv') {
         const lines = [CSV_COLUMNS.join(',')];
-        for (const item of items) lines.push(csvRow(item));
+        if (rows) for await (const item of rows) lines.push(csvRow(item));
         return c.body(`${lines.join('\r\n')}\r\n`, 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="activity-${stamp}.csv"`,
         });
       }
-      return c.body(JSON.stringify({ exported_at: new Date().toISOString(), items: [...items] }), 200, {
+      const items: ExportItem[] = [];
+      if (rows) for await (const item of rows) items.push(item);
+      return c.body(JSON.stringify({ exported_at: new Date().toISOString(), items }), 200, {
         'content-type': 'application/json; charset=utf-8',
         'content-disposition': `attachment; filename="activity-${stamp}.json"`,
       });
@@ -278,17 +285,27 @@ export function accountRoutes(
   }
 
   if (options.stream) {
-    app.get('/stream', describeRoute(DOCS.stream), (c) => {
-      const a = account(c);
+    app.get('/stream', describeRoute(DOCS.stream), async (c) => {
+      const a = await account(c);
       return streamSSE(c, async (stream) => {
-        let lastSeq = s.log.head().seq;
-        let pending = Promise.resolve();
+        // Everything committed after the stream opened is sent. The head is read first in the queue, and the
+        // bus is watched before it resolves, so no commit falls between the two.
+        let lastSeq = 0;
+        let pending: Promise<void> = readHead(db).then(
+          (head) => {
+            lastSeq = head?.seq ?? 0;
+          },
+          () => {
+            // The store did not answer: the writer's head is the best guess there is.
+            lastSeq = s.log.head().seq;
+          },
+        );
         const queue = (fn: () => Promise<void>) => {
           pending = pending.then(fn).catch(() => undefined);
         };
         const sendActivity = (subject: string) =>
           queue(async () => {
-            const { items, maxSeq } = activity.since(subject, lastSeq, a.currentRef);
+            const { items, maxSeq } = await activity.since(db, subject, lastSeq, a.currentRef);
             lastSeq = maxSeq;
             for (const item of items)
               await stream.writeSSE({ event: 'activity', data: JSON.stringify(item), id: item.id });
@@ -302,28 +319,41 @@ export function accountRoutes(
               ),
             alert: (id) =>
               queue(async () => {
-                const alert = findAlert(s.store.sqlite, subject, id);
+                const alert = await findAlert(db, subject, id);
                 if (alert) await stream.writeSSE({ event: 'alert', data: JSON.stringify(alert) });
               }),
           });
         let unwatch: () => void = () => undefined;
+        let left = false;
         if (a.subject) {
           unwatch = watch(a.subject);
         } else {
           // A user with no events yet has no subject to watch: look for it each second (one indexed read)
           // until their first event creates it, then send everything from the moment the stream opened.
+          let looking = false;
           const wait = setInterval(() => {
-            const subject = s.log.subjects.lookup(a.userId);
-            if (!subject) return;
-            clearInterval(wait);
-            unwatch = watch(subject);
-            sendActivity(subject);
+            if (looking) return;
+            looking = true;
+            pseudonymOf(db, a.userId).then(
+              (subject) => {
+                looking = false;
+                // The client may have left while the lookup ran: watch nothing then.
+                if (!subject || left) return;
+                clearInterval(wait);
+                unwatch = watch(subject);
+                sendActivity(subject);
+              },
+              () => {
+                looking = false;
+              },
+            );
           }, 1000);
           unwatch = () => clearInterval(wait);
         }
         // The wait between pings ends when the client leaves: a pending timer would keep a stopping server alive.
         let wake: () => void = () => {};
         stream.onAbort(() => {
+          left = true;
           unwatch();
           wake();
         });
@@ -338,6 +368,7 @@ export function accountRoutes(
           });
           if (!stream.aborted) queue(() => stream.writeSSE({ event: 'ping', data: '{}' }));
         }
+        left = true;
         unwatch();
       });
     });

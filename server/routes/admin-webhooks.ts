@@ -31,14 +31,14 @@ const DOCS = {
 
 export function adminWebhookRoutes(s: Services) {
   const app = new Hono();
-  const log = new DeliveryLog(s.store.sqlite);
+  const log = new DeliveryLog();
   const who = (name: string) => `admin:${name}`;
 
   app.get('/', describeRoute(DOCS.list), async (c) => {
     const q = parseQuery(c, webhookListQuerySchema);
-    let page: ReturnType<DeliveryLog['list']>;
+    let page: Awaited<ReturnType<DeliveryLog['list']>>;
     try {
-      page = log.list(q.status, q.limit, q.cursor);
+      page = await log.list(s.store.db, q.status, q.limit, q.cursor);
     } catch (error) {
       if (error instanceof BadCursor) {
         throw new ApiError(400, 'invalid_request', 'The query is not valid.', [
@@ -65,7 +65,7 @@ export function adminWebhookRoutes(s: Services) {
       action: 'webhook_retry',
       query: { webhook_id: id.data },
     });
-    const webhook = log.retry(id.data);
+    const webhook = await s.pipeline.transact((tx) => log.retry(tx, id.data));
     if (!webhook) throw new ApiError(404, 'not_found', 'No such webhook.');
     return c.json({ webhook }, 202);
   });

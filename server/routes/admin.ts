@@ -77,7 +77,7 @@ export function adminRoutes(s: Services) {
   app.get('/events', describeRoute(DOCS.events), async (c) => {
     const q = parseQuery(c, adminEventsQuerySchema);
     try {
-      const page = investigate(s, q);
+      const page = await investigate(s, q);
       await recordAccess(s, {
         who: who(c.get('key').name),
         reason: c.get('reason'),
@@ -123,8 +123,8 @@ export function adminRoutes(s: Services) {
   // The webhook delivery log and replay (admin-webhooks.ts).
   app.route('/webhooks', adminWebhookRoutes(s));
 
-  app.get('/checkpoints/latest', describeRoute(DOCS.checkpoint), (c) => {
-    const checkpoint = latestCheckpoint(s.store.sqlite);
+  app.get('/checkpoints/latest', describeRoute(DOCS.checkpoint), async (c) => {
+    const checkpoint = await latestCheckpoint(s.store.db);
     if (!checkpoint) throw new ApiError(404, 'not_found', 'No checkpoint has been signed yet.');
     return c.json(checkpoint);
   });

@@ -18,6 +18,7 @@ import { ApiError } from '../http/errors.js';
 import { createRevokeLink } from '../notify/revoke-links.js';
 import { mintWidgetToken } from '../security/tokens.js';
 import type { Services } from '../services.js';
+import { sessionByRef } from '../store/sessions.js';
 import { placeFrom } from '../views/place.js';
 
 const HTML = { description: 'An HTML page', mediaType: 'text/html' };
@@ -111,7 +112,7 @@ export function demoRoutes(s: Services) {
       });
     }
     if (scope !== 'user') throw new ApiError(400, 'invalid_request', 'scope must be user or support.');
-    const ref = s.sessions.find(sessionRef(s.config.pepper, currentSession));
+    const ref = await sessionByRef(s.store.db, sessionRef(s.config.pepper, currentSession));
     if (ref?.status !== 'active') {
       // The demo visitor revoked this browser's session: sign in again, as a host would after a logout.
       currentSession = `demo-session-${randomBytes(6).toString('hex')}`;
@@ -154,8 +155,9 @@ export function demoRoutes(s: Services) {
     visitors.unshift(sessionId);
     visitors.length = Math.min(visitors.length, 10);
     // What the signin.new_device webhook carries, made here so the demo needs no webhook receiver.
-    const row = s.sessions.find(sessionRef(s.config.pepper, sessionId));
+    const row = await sessionByRef(s.store.db, sessionRef(s.config.pepper, sessionId));
     if (row) {
+      const token = await s.pipeline.transact((tx) => createRevokeLink(tx, row.id, row.subject));
       const d = presentDevice({
         browser: row.browser,
         os: row.os,
@@ -166,19 +168,21 @@ export function demoRoutes(s: Services) {
         device: `${d.browser ?? 'a browser'} on ${d.name ?? d.os ?? 'an unknown device'}`,
         place: place ? `${place.city ? `${place.city}, ` : ''}${place.country_name}` : '',
         occurred_at: new Date(row.created_at).toISOString(),
-        revoke_url: `/v1/revoke/${createRevokeLink(s.store.sqlite, row.id, row.subject)}`,
+        revoke_url: `/v1/revoke/${token}`,
       };
     }
     return c.json(result, 202);
   });
 
   // The host's status check of each simulated session, as its backend would see it (GET /v1/sessions/:id).
-  app.get('/demo/host-status', describeRoute(DOCS.hostStatus), (c) => {
+  app.get('/demo/host-status', describeRoute(DOCS.hostStatus), async (c) => {
     if (!fromLoopback(c)) throw new ApiError(403, 'forbidden', 'The demo routes answer this machine only.');
-    const sessions = visitors.map((id) => {
-      const row = s.sessions.find(sessionRef(s.config.pepper, id));
-      return { session_id: id, status: row?.status ?? 'unknown', revoked_by: row?.revoked_by ?? null };
-    });
+    const sessions = await Promise.all(
+      visitors.map(async (id) => {
+        const row = await sessionByRef(s.store.db, sessionRef(s.config.pepper, id));
+        return { session_id: id, status: row?.status ?? 'unknown', revoked_by: row?.revoked_by ?? null };
+      }),
+    );
     return c.json({ sessions, email }, 200, { 'cache-control': 'no-store' });
   });
   return app;

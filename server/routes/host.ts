@@ -6,6 +6,7 @@ import { sessionRef } from '../derive/sessions.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import type { Services } from '../services.js';
+import { sessionByRef } from '../store/sessions.js';
 
 /** What the route takes and answers, for `/openapi.json`. */
 const DOCS = {
@@ -17,10 +18,10 @@ const DOCS = {
 
 export function hostRoutes(s: Services) {
   const app = new Hono();
-  app.get('/sessions/:host_session_id', describeRoute(DOCS.status), (c) => {
+  app.get('/sessions/:host_session_id', describeRoute(DOCS.status), async (c) => {
     const id = c.req.param('host_session_id');
     if (id.length === 0 || id.length > 512) throw new ApiError(400, 'invalid_request', 'Not a session id.');
-    const row = s.sessions.find(sessionRef(s.config.pepper, id));
+    const row = await sessionByRef(s.store.db, sessionRef(s.config.pepper, id));
     if (!row) throw new ApiError(404, 'not_found', 'Receipts has not seen this session.');
     const body: HostSessionStatus = {
       status: row.status,

@@ -8,6 +8,7 @@ import { revokeSessions } from '../domain/revoke.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { findRevokeLink, useRevokeLink } from '../notify/revoke-links.js';
 import type { Services } from '../services.js';
+import { sessionById } from '../store/sessions.js';
 import { placeFrom } from '../views/place.js';
 
 const PAGE = { description: 'An HTML page', mediaType: 'text/html' };
@@ -66,12 +67,12 @@ const GONE = page(
 
 export function revokeLinkRoutes(s: Services) {
   const app = new Hono();
-  const session = s.store.sqlite.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
+  const db = s.store.db;
 
-  app.get('/:token', describeRoute(DOCS.confirm), (c) => {
-    const link = findRevokeLink(s.store.sqlite, c.req.param('token'));
+  app.get('/:token', describeRoute(DOCS.confirm), async (c) => {
+    const link = await findRevokeLink(db, c.req.param('token'));
     if (!link) return c.html(GONE, 404, HEADERS);
-    const what = escapeHtml(describeSession(session.get(link.session_id)));
+    const what = escapeHtml(describeSession(await sessionById(db, link.session_id)));
     return c.html(
       page(
         'Sign out this device?',
@@ -86,10 +87,11 @@ export function revokeLinkRoutes(s: Services) {
 
   app.post('/:token', describeRoute(DOCS.revoke), async (c) => {
     const token = c.req.param('token');
-    const link = findRevokeLink(s.store.sqlite, token);
-    if (!link || !useRevokeLink(s.store.sqlite, token)) return c.html(GONE, 404, HEADERS);
-    const row = session.get(link.session_id);
-    const userId = s.log.subjects.userIdOf(link.subject);
+    const link = await findRevokeLink(db, token);
+    if (!link || !(await s.pipeline.transact((tx) => useRevokeLink(tx, token))))
+      return c.html(GONE, 404, HEADERS);
+    const row = await sessionById(db, link.session_id);
+    const userId = await s.log.subjects.userIdOf(db, link.subject);
     if (row && userId) await revokeSessions(s, { userId, sessions: [row], by: 'link' });
     return c.html(
       page(

@@ -6,8 +6,8 @@ import { isWellFormed } from '../../shared/schemas/event.js';
 import { supportReasonSchema } from '../../shared/schemas/me.js';
 import { keepTypedApart } from '../domain/typed-text.js';
 import { ApiError } from '../http/errors.js';
-import { ownEvent } from '../ingest/pipeline.js';
 import type { Services } from '../services.js';
+import { pseudonymOf } from '../store/events.js';
 import { type Account, accountRoutes } from './account.js';
 
 /** What the agent did, in words the user's activity can show ("viewed sessions"). */
@@ -43,34 +43,35 @@ function supportAccess(s: Services): MiddlewareHandler {
     // A proof shows only hashes of an entry the agent's activity view already put on the record; recording
     // each of them would bury the customer's history under one entry per line the console checks.
     if (c.req.method === 'GET' && /\/activity\/[^/]+\/proof$/.test(c.req.path)) return next();
-    const known = s.log.subjects.lookup(userId) !== null;
-    const prepared = ownEvent(s.pipeline, {
-      event_type: 'support_access',
-      level: 'INFO',
-      ...(known ? { user_id: userId } : {}),
-      outcome: 'success',
-      request_id: c.get('requestId'),
-      metadata: {
-        agent: agent.sub,
-        reason: reason.data,
-        action: supportAction(c.req.method, c.req.path),
-        ...(known ? {} : { looked_up: userId }),
-      },
+    await s.pipeline.transact(async (tx) => {
+      const known = (await s.log.subjects.lookup(tx, userId)) !== null;
+      const prepared = s.pipeline.prepareOwn({
+        event_type: 'support_access',
+        level: 'INFO',
+        ...(known ? { user_id: userId } : {}),
+        outcome: 'success',
+        request_id: c.get('requestId'),
+        metadata: {
+          agent: agent.sub,
+          reason: reason.data,
+          action: supportAction(c.req.method, c.req.path),
+          ...(known ? {} : { looked_up: userId }),
+        },
+      });
+      // The ticket reference stays in the chain: it is the evidence of why staff looked, and must outlive an
+      // erasure like the access itself. The id of an unknown user is kept apart.
+      await s.pipeline.record(tx, keepTypedApart(prepared, 'looked_up'));
     });
-    // The ticket reference stays in the chain: it is the evidence of why staff looked, and must outlive an
-    // erasure like the access itself. The id of an unknown user is kept apart.
-    keepTypedApart(prepared, 'looked_up');
-    await s.pipeline.transact(() => s.pipeline.apply(prepared));
     await next();
   };
 }
 
 export function supportRoutes(s: Services) {
-  const resolve = (c: Context): Account => {
+  const resolve = async (c: Context): Promise<Account> => {
     const userId = c.req.param('user_id')!;
     return {
       userId,
-      subject: s.log.subjects.lookup(userId),
+      subject: await pseudonymOf(s.store.db, userId),
       currentRef: null,
       actor: `support:${c.get('widget').claims.sub}`,
       reason: c.get('reason'),

@@ -4,10 +4,11 @@ import { createHmac } from 'node:crypto';
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
 import { presentDevice } from '../derive/user-agent.js';
-import type { Applied, Deriver, Pipeline } from '../ingest/pipeline.js';
+import type { Applied, Derived, Deriver, OwnEvent } from '../ingest/pipeline.js';
+import type { Db } from '../store/sql.js';
+import { addHit, hasHistory, hitsBetween, usedNetwork } from '../store/windows.js';
 import { placeFrom } from '../views/place.js';
 import type { AlertDraft, AlertRaiser } from './raise.js';
-import type { Windows } from './windows.js';
 
 const MINUTE = 60_000;
 
@@ -31,31 +32,50 @@ export interface RuleDeps {
   config: RulesConfig;
   production: boolean;
   pepper: Buffer;
-  windows: Windows;
   raiser: AlertRaiser;
   /** The latest network of the session with this ref: where an event without an address came from. */
-  sessionNetwork?: (ref: string) => string | null;
+  sessionNetwork?: (tx: Db, ref: string) => Promise<string | null>;
 }
 
+type Raise = (draft: Omit<AlertDraft, 'at'>) => Promise<void>;
+
+/**
+ * The rules as a deriver: windows are read and written inside the event's transaction; new alerts come
+ * back as `alert_raised` events to record after the event and as notices for the account's live stream.
+ */
 export function alertRules(deps: RuleDeps): Deriver {
-  const { config, windows, raiser } = deps;
+  const evaluate = rules(deps);
+  return async function evaluateRules(applied: Applied, tx: Db): Promise<Derived | undefined> {
+    const record: OwnEvent[] = [];
+    const alerts: { subject: string; id: string }[] = [];
+    // Alerts concern the session that acted, so that signing it out settles them.
+    const sessionId = applied.session?.id ?? null;
+    const at = applied.prepared.event.ts;
+    await evaluate(applied, tx, async (draft) => {
+      const raised = await deps.raiser.raise(tx, { sessionId, ...draft, at });
+      if (!raised.record) return; // folded into an alert already announced
+      record.push(raised.record);
+      if (draft.subject) alerts.push({ subject: draft.subject, id: raised.id });
+    });
+    return record.length > 0 ? { record, alerts } : undefined;
+  };
+}
+
+function rules(deps: RuleDeps) {
+  const { config } = deps;
   // Source addresses are keyed by an HMAC: the rules never keep a raw IP.
   const ipKey = (ip: string) => `ip:${createHmac('sha256', deps.pepper).update(ip).digest('base64url')}`;
 
-  return function evaluateRules(applied: Applied, pipeline: Pipeline): void {
+  return async function check(applied: Applied, tx: Db, raise: Raise): Promise<void> {
     const e = applied.prepared.event;
     const subject = applied.appended.subject;
     const id = applied.appended.id;
     const net = applied.prepared.ipNet;
     const ip = e.personal?.ip ?? null;
-    // Alerts concern the session that acted, so that signing it out settles them.
-    const sessionId = applied.session?.id ?? null;
-    const raise = (draft: Omit<AlertDraft, 'at'>) =>
-      raiser.raise(pipeline, { sessionId, ...draft, at: e.ts });
 
     const always = ALWAYS.get(e.eventType);
     if (config.always.enabled && always && (e.eventType !== 'database_migration_run' || deps.production)) {
-      raise({
+      await raise({
         rule: e.eventType,
         severity: always.severity,
         subject,
@@ -70,11 +90,11 @@ export function alertRules(deps: RuleDeps): Deriver {
       const rule = config.failuresPerIp;
       if (rule.enabled && ip) {
         const key = ipKey(ip);
-        windows.add('failure_ip', key, e.ts, id, subject);
-        const hits = windows.between('failure_ip', key, e.ts - rule.windowMinutes * MINUTE, e.ts);
+        await addHit(tx, 'failure_ip', key, e.ts, id, subject);
+        const hits = await hitsBetween(tx, 'failure_ip', key, e.ts - rule.windowMinutes * MINUTE, e.ts);
         if (hits.length > rule.threshold) {
           const accounts = new Set(hits.map((h) => h.net).filter(Boolean)).size;
-          raise({
+          await raise({
             rule: 'failures_per_ip',
             severity: accounts > 1 ? 'high' : 'medium',
             subject: null,
@@ -89,15 +109,16 @@ export function alertRules(deps: RuleDeps): Deriver {
       }
       const perAccount = config.failuresPerAccount;
       if (perAccount.enabled && subject) {
-        windows.add('failure_account', subject, e.ts, id, net);
-        const hits = windows.between(
+        await addHit(tx, 'failure_account', subject, e.ts, id, net);
+        const hits = await hitsBetween(
+          tx,
           'failure_account',
           subject,
           e.ts - perAccount.windowMinutes * MINUTE,
           e.ts,
         );
         if (hits.length > perAccount.threshold) {
-          raise({
+          await raise({
             rule: 'failures_per_account',
             severity: 'medium',
             subject,
@@ -115,24 +136,25 @@ export function alertRules(deps: RuleDeps): Deriver {
 
     if (!subject) return;
 
-    if (e.eventType === 'password_change') windows.add('credential_change', subject, e.ts, id);
+    if (e.eventType === 'password_change') await addHit(tx, 'credential_change', subject, e.ts, id);
     if (e.eventType === 'profile_update') {
       const field = (e.metadata as Record<string, unknown> | null)?.field;
       if (typeof field === 'string' && CREDENTIAL_FIELDS.has(field))
-        windows.add('credential_change', subject, e.ts, id);
+        await addHit(tx, 'credential_change', subject, e.ts, id);
     }
 
     if (e.eventType === 'login_success' && e.outcome !== 'failure') {
-      const history = windows.hasHistory(subject, e.ts);
+      const history = await hasHistory(tx, subject, e.ts);
       const lookback = config.newNetworkExport.lookbackDays * 1440 * MINUTE;
-      const newNetwork = net !== null && history && !windows.usedNetwork(subject, net, e.ts - lookback, e.ts);
+      const newNetwork =
+        net !== null && history && !(await usedNetwork(tx, subject, net, e.ts - lookback, e.ts));
 
       // A device never seen, from a network the account does not use: worth a notice. A second device
       // at home (a known network) is not.
       if (config.newDevice.enabled && applied.newDevice && newNetwork && applied.prepared.device) {
         const d = presentDevice(applied.prepared.device);
         const place = placeFrom(applied.prepared.location);
-        raise({
+        await raise({
           rule: 'new_device',
           severity: 'notice',
           subject,
@@ -155,11 +177,17 @@ export function alertRules(deps: RuleDeps): Deriver {
 
       const two = config.twoNetworks;
       if (two.enabled && net) {
-        const near = windows
-          .between('signin', subject, e.ts - two.windowMinutes * MINUTE, e.ts + two.windowMinutes * MINUTE)
-          .filter((h) => h.net !== null && h.net !== net);
+        const near = (
+          await hitsBetween(
+            tx,
+            'signin',
+            subject,
+            e.ts - two.windowMinutes * MINUTE,
+            e.ts + two.windowMinutes * MINUTE,
+          )
+        ).filter((h) => h.net !== null && h.net !== net);
         if (near.length > 0) {
-          raise({
+          await raise({
             rule: 'two_networks',
             severity: 'medium',
             subject,
@@ -172,7 +200,7 @@ export function alertRules(deps: RuleDeps): Deriver {
           });
         }
       }
-      windows.add('signin', subject, e.ts, id, net, newNetwork ? 1 : 0);
+      await addHit(tx, 'signin', subject, e.ts, id, net, newNetwork ? 1 : 0);
       return;
     }
 
@@ -180,14 +208,15 @@ export function alertRules(deps: RuleDeps): Deriver {
       const rule = config.newNetworkExport;
       // Judge the session that exported, not the account's latest sign-in: an export from this device's
       // network says nothing about another session that signed in elsewhere.
-      const acting = net ?? (e.sessionRef ? (deps.sessionNetwork?.(e.sessionRef) ?? null) : null);
+      const acting =
+        net ?? (e.sessionRef && deps.sessionNetwork ? await deps.sessionNetwork(tx, e.sessionRef) : null);
       if (!acting) return;
-      const signin = windows
-        .between('signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts)
+      const signin = (await hitsBetween(tx, 'signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts))
         .filter((h) => h.flag === 1 && h.net === acting)
         .pop();
       if (!signin) return;
-      const changes = windows.between(
+      const changes = await hitsBetween(
+        tx,
         'credential_change',
         subject,
         signin.ts - rule.credentialChangeHours * 60 * MINUTE,
@@ -195,7 +224,7 @@ export function alertRules(deps: RuleDeps): Deriver {
       );
       const critical = changes.length > 0;
       const minutes = Math.max(0, Math.round((e.ts - signin.ts) / 1000));
-      raise({
+      await raise({
         rule: 'new_network_export',
         severity: critical ? 'critical' : 'high',
         subject,

@@ -3,8 +3,9 @@
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
 import { randomId } from '../ids.js';
-import { ownEvent, type Pipeline } from '../ingest/pipeline.js';
-import type { Sqlite } from '../store/db.js';
+import type { OwnEvent } from '../ingest/pipeline.js';
+import { extendAlert, findOpenAlert, insertAlert } from '../store/alerts.js';
+import type { Db } from '../store/sql.js';
 import type { Outbox } from '../webhooks/outbox.js';
 
 export interface AlertDraft {
@@ -28,88 +29,53 @@ export interface AlertDraft {
   details?: Record<string, unknown>;
 }
 
+/** The alert's id; for a new alert, the `alert_raised` event for the caller to record after its event. */
+export interface Raised {
+  id: string;
+  record?: OwnEvent;
+}
+
 const RANK: Record<AlertSeverity, number> = { notice: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 export class AlertRaiser {
-  private readonly findOpen;
-  private readonly insert;
-  private readonly extend;
-
   constructor(
-    sqlite: Sqlite,
     private readonly outbox: Outbox,
     private readonly config: RulesConfig,
-  ) {
-    this.findOpen = sqlite.prepare<
-      [string, number],
-      { id: string; severity: AlertSeverity; event_ids: string }
-    >(
-      "SELECT id, severity, event_ids FROM alerts WHERE dedupe_key = ? AND status = 'open' AND created_at >= ? ORDER BY created_at DESC LIMIT 1",
-    );
-    this.insert = sqlite.prepare(
-      `INSERT INTO alerts (id, subject, rule, severity, status, created_at, updated_at, summary, event_ids, dedupe_key,
-         params, session_id) VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.extend = sqlite.prepare(
-      'UPDATE alerts SET event_ids = ?, severity = ?, summary = ?, params = COALESCE(?, params), updated_at = ? WHERE id = ?',
-    );
-  }
+  ) {}
 
   /** Raises (or folds into a recent open alert of the same rule and key). Runs inside the write transaction. */
-  raise(pipeline: Pipeline, draft: AlertDraft): string {
+  async raise(tx: Db, draft: AlertDraft): Promise<Raised> {
     const now = Date.now();
     const dedupeKey = `${draft.rule}:${draft.key}`;
-    const open = this.findOpen.get(dedupeKey, draft.at - this.config.dedupeMinutes * 60_000);
+    const open = await findOpenAlert(tx, dedupeKey, draft.at - this.config.dedupeMinutes * 60_000);
     if (open) {
       const ids = [...new Set([...(JSON.parse(open.event_ids) as string[]), ...draft.eventIds])];
-      const severity = RANK[draft.severity] > RANK[open.severity] ? draft.severity : open.severity;
-      this.extend.run(
-        JSON.stringify(ids),
-        severity,
-        draft.summary,
-        draft.params ? JSON.stringify(draft.params) : null,
-        now,
-        open.id,
-      );
-      return open.id;
+      await extendAlert(tx, {
+        id: open.id,
+        event_ids: JSON.stringify(ids),
+        severity: RANK[draft.severity] > RANK[open.severity] ? draft.severity : open.severity,
+        summary: draft.summary,
+        params: draft.params ? JSON.stringify(draft.params) : null,
+        at: now,
+      });
+      return { id: open.id };
     }
     const id = randomId('alr');
-    this.insert.run(
+    await insertAlert(tx, {
       id,
-      draft.subject,
-      draft.rule,
-      draft.severity,
-      draft.at,
-      now,
-      draft.summary,
-      JSON.stringify(draft.eventIds),
-      dedupeKey,
-      JSON.stringify(draft.params ?? {}),
-      draft.sessionId ?? null,
-    );
-    pipeline.apply(
-      ownEvent(pipeline, {
-        event_type: 'alert_raised',
-        level:
-          draft.severity === 'critical'
-            ? 'CRITICAL'
-            : RANK[draft.severity] >= RANK.medium
-              ? 'WARNING'
-              : 'INFO',
-        ...(draft.userId ? { user_id: draft.userId } : {}),
-        outcome: 'success',
-        resource_type: 'alert',
-        resource_id: id,
-        metadata: {
-          alert: id,
-          rule: draft.rule,
-          severity: draft.severity,
-          events: draft.eventIds,
-          ...draft.details,
-        },
-      }),
-    );
-    this.outbox.enqueue(
+      subject: draft.subject,
+      rule: draft.rule,
+      severity: draft.severity,
+      created_at: draft.at,
+      updated_at: now,
+      summary: draft.summary,
+      event_ids: JSON.stringify(draft.eventIds),
+      dedupe_key: dedupeKey,
+      params: JSON.stringify(draft.params ?? {}),
+      session_id: draft.sessionId ?? null,
+    });
+    await this.outbox.enqueue(
+      tx,
       'alert.raised',
       {
         alert: id,
@@ -122,7 +88,22 @@ export class AlertRaiser {
       },
       draft.subject,
     );
-    if (draft.subject) pipeline.touchAlert(draft.subject, id);
-    return id;
+    const record: OwnEvent = {
+      event_type: 'alert_raised',
+      level:
+        draft.severity === 'critical' ? 'CRITICAL' : RANK[draft.severity] >= RANK.medium ? 'WARNING' : 'INFO',
+      ...(draft.userId ? { user_id: draft.userId } : {}),
+      outcome: 'success',
+      resource_type: 'alert',
+      resource_id: id,
+      metadata: {
+        alert: id,
+        rule: draft.rule,
+        severity: draft.severity,
+        events: draft.eventIds,
+        ...draft.details,
+      },
+    };
+    return { id, record };
   }
 }

@@ -1,58 +1,135 @@
-// Opens the SQLite store with the durability settings the audit log relies on, and applies migrations.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Opening the store: a SQLite file (the embedded default) or a PostgreSQL database, behind one interface.
+// Nothing above server/store/ knows which one it has.
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type pg from 'pg';
+import { isPostgresUrl, safeUrl } from './location.js';
+import { beginPostgres, openPool, PgDb } from './postgres.js';
 import * as schema from './schema.js';
+import type { Db, Dialect } from './sql.js';
+import { beginSqlite, openSqlite, type Sqlite, SqliteDb } from './sqlite.js';
+import type { Transaction } from './transaction.js';
 
-export type Sqlite = Database.Database;
-export type Orm = BetterSQLite3Database<typeof schema>;
+export type { Db, Dialect } from './sql.js';
+export type { Sqlite } from './sqlite.js';
 
 export interface Store {
-  sqlite: Sqlite;
-  orm: Orm;
-  path: string;
+  readonly dialect: Dialect;
+  /** Reads outside any transaction: the latest committed state. */
+  readonly db: Db;
+  /** A file path, or the database URL without its password. */
+  readonly location: string;
+  /** A write transaction; only the group commit opens them. */
+  begin(): Promise<Transaction>;
+  /** Gives back the space of deleted rows to the file system (SQLite: folds and truncates the WAL). */
+  compact(): Promise<void>;
+  close(): Promise<void>;
+  /** The PostgreSQL pool, for the cross-process parts of the store (notifications, the leader lock). */
+  readonly pool: pg.Pool | null;
+  /** The SQLite connections, for SQLite-only maintenance in server/store/. */
+  readonly sqlite: { writer: SqliteDb; reader: SqliteDb } | null;
 }
+
+export { isPostgresUrl } from './location.js';
 
 // Shipped as .sql beside the source; from dist/server/store this resolves to server/store/migrations.
 const MIGRATIONS = fileURLToPath(new URL('../../../server/store/migrations', import.meta.url));
 
-export function openStore(path: string, options: { readonly?: boolean } = {}): Store {
-  if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path, {
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-  });
-  sqlite.pragma('busy_timeout = 5000');
-  if (!options.readonly) {
-    sqlite.pragma('journal_mode = WAL');
-    // An event is acknowledged only once it is on disk.
-    sqlite.pragma('synchronous = FULL');
-    // Erased bytes must not linger in free pages.
-    sqlite.pragma('secure_delete = ON');
-    sqlite.pragma('foreign_keys = ON');
-  }
-  return { sqlite, orm: drizzle(sqlite, { schema }), path };
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Pool size on PostgreSQL. */
+  poolSize?: number;
 }
 
-/** Applies pending migrations; returns the tags of those applied now. */
-export function applyMigrations(store: Store): string[] {
+export function openStore(location: string, options: OpenOptions = {}): Store {
+  return isPostgresUrl(location) ? openPostgresStore(location, options) : openSqliteStore(location, options);
+}
+
+function openSqliteStore(path: string, options: OpenOptions): Store {
+  const writerHandle = openSqlite(path, options);
+  const writer = new SqliteDb(writerHandle);
+  // A second connection for reads; a read-only store has only the one.
+  const reader = options.readonly ? writer : new SqliteDb(openSqlite(path, { readonly: false }));
+  let closed = false;
+  return {
+    dialect: 'sqlite',
+    db: reader,
+    location: path,
+    pool: null,
+    sqlite: { writer, reader },
+    begin: async () => beginSqlite(writer),
+    compact: async () => {
+      if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (reader !== writer) reader.sqlite.close();
+      if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
+      writerHandle.close();
+    },
+  };
+}
+
+function openPostgresStore(url: string, options: OpenOptions): Store {
+  const pool = openPool(url, options.poolSize ?? 10);
+  let closed = false;
+  return {
+    dialect: 'postgres',
+    db: new PgDb(pool),
+    location: safeUrl(url),
+    pool,
+    sqlite: null,
+    begin: () => beginPostgres(pool),
+    compact: async () => {},
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** Applies pending SQLite migrations; returns the tags of those applied now. */
+export function applySqliteMigrations(sqlite: Sqlite): string[] {
   const applied = () =>
-    store.sqlite
-      .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'")
-      .get()
-      ? (store.sqlite.prepare('SELECT hash FROM __drizzle_migrations').all() as { hash: string }[]).map(
+    sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'").get()
+      ? (sqlite.prepare('SELECT hash FROM __drizzle_migrations').all() as { hash: string }[]).map(
           (r) => r.hash,
         )
       : [];
   const before = new Set(applied());
-  migrate(store.orm, { migrationsFolder: MIGRATIONS });
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS });
   return applied().filter((h) => !before.has(h));
 }
 
-/** Folds the WAL into the main file and truncates it, so deleted bytes leave both. */
-export function checkpointWal(store: Store): void {
-  store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+/**
+ * Why this server must not start on the store, or null. A PostgreSQL database without Receipts' schema
+ * (migrations are the owner's job); in production, a runtime role that could change the audit log.
+ */
+export async function startupProblem(store: Store, production: boolean): Promise<string | null> {
+  if (!store.pool) return null;
+  const client = await store.pool.connect();
+  try {
+    const ready = await client.query("SELECT to_regclass('events') IS NOT NULL AS ok");
+    if (!ready.rows[0]?.ok)
+      return `the database at ${store.location} has no Receipts schema: run \`receipts migrate\` with RECEIPTS_DB_OWNER set, or set RECEIPTS_DB_OWNER for the server`;
+    if (!production) return null;
+    const { auditModifiableBy } = await import('./pg/roles.js');
+    const why = await auditModifiableBy(client);
+    return why
+      ? `refusing to start in production: ${why}; the runtime role in RECEIPTS_DB may only INSERT and SELECT on the audit log (see README, "Running on PostgreSQL")`
+      : null;
+  } finally {
+    client.release();
+  }
+}
+
+/** Applies pending migrations to the store; returns those applied now. */
+export async function applyMigrations(store: Store, ownerUrl: string | null = null): Promise<string[]> {
+  if (store.sqlite) return applySqliteMigrations(store.sqlite.writer.sqlite);
+  if (!ownerUrl) return [];
+  const { migratePostgres } = await import('./pg/migrate.js');
+  return migratePostgres(ownerUrl, store.location);
 }

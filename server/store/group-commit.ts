@@ -1,19 +1,21 @@
-// Group commit: writes that arrive while the event loop is busy share one transaction, so one fsync
-// acknowledges many requests. Each job runs in its own savepoint, so one failing job loses only itself.
-import type { Sqlite } from './db.js';
+// Group commit: writes that arrive while a transaction is being written share the next one, so one fsync
+// (SQLite) or one COMMIT round trip (PostgreSQL) acknowledges many requests. Each job runs in its own
+// savepoint, so one failing job loses only itself. Groups run one at a time per process.
+import type { Db } from './sql.js';
+import type { Transaction } from './transaction.js';
 
 interface Job {
-  work: () => unknown;
+  work: (tx: Db) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
 export interface GroupCommitHooks {
-  /** Called before each group: in-memory state catches up with commits made elsewhere. */
-  beforeGroup: () => void;
+  /** Called at the start of each group, inside it: in-memory state catches up with commits made elsewhere. */
+  beforeGroup: (tx: Db) => Promise<void>;
   /** Called when a job or the whole transaction rolled back: in-memory state must follow the store. */
   onRollback: () => void;
-  /** Called after each committed group, with how long its writes and its COMMIT (the fsync) took. */
+  /** Called after each committed group, with how long its writes and its COMMIT took. */
   afterCommit?: (group: CommittedGroup) => void;
 }
 
@@ -25,31 +27,36 @@ export interface CommittedGroup {
 
 export class GroupCommit {
   private queue: Job[] = [];
-  private scheduled = false;
+  private running = false;
   private idle: (() => void)[] = [];
   private closed = false;
   batches = 0;
 
   constructor(
-    private readonly sqlite: Sqlite,
+    private readonly begin: () => Promise<Transaction>,
     private readonly hooks: GroupCommitHooks,
   ) {}
 
   /** Runs `work` inside a write transaction; resolves once that transaction is committed (durable). */
-  run<T>(work: () => T): Promise<T> {
+  run<T>(work: (tx: Db) => Promise<T> | T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('store is closed'));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+      this.queue.push({
+        work: async (tx) => work(tx),
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      if (!this.running) {
+        this.running = true;
+        // Let the requests arriving in this turn of the event loop join the group.
+        setImmediate(() => void this.loop());
       }
     });
   }
 
   /** Resolves when every queued job has been committed or failed. */
   drain(): Promise<void> {
-    if (!this.scheduled && this.queue.length === 0) return Promise.resolve();
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -57,39 +64,48 @@ export class GroupCommit {
     this.closed = true;
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const jobs = this.queue;
-    this.queue = [];
-    if (jobs.length === 0) {
-      this.notifyIdle();
-      return;
+  private async loop(): Promise<void> {
+    while (this.queue.length > 0) {
+      const jobs = this.queue;
+      this.queue = [];
+      await this.flush(jobs);
     }
+    this.running = false;
+    const waiters = this.idle;
+    this.idle = [];
+    for (const w of waiters) w();
+  }
+
+  private async flush(jobs: Job[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     const started = performance.now();
     let worked = started;
+    let tx: Transaction | null = null;
     try {
-      this.sqlite.transaction(() => {
-        this.hooks.beforeGroup();
-        for (const job of jobs) {
-          try {
-            outcomes.push({ ok: true, value: this.sqlite.transaction(job.work)() });
-          } catch (error) {
-            this.hooks.onRollback();
-            outcomes.push({ ok: false, value: error });
-          }
+      tx = await this.begin();
+      await this.hooks.beforeGroup(tx.db);
+      for (const job of jobs) {
+        await tx.savepoint('job');
+        try {
+          const value = await job.work(tx.db);
+          await tx.release('job');
+          outcomes.push({ ok: true, value });
+        } catch (error) {
+          await tx.rollbackTo('job');
+          this.hooks.onRollback();
+          outcomes.push({ ok: false, value: error });
         }
-        worked = performance.now();
-      })();
+      }
+      worked = performance.now();
+      await tx.commit();
       this.batches++;
     } catch (error) {
-      // The commit itself failed: nothing of this group is durable.
+      // The transaction itself failed: nothing of this group is durable.
+      await tx?.rollback().catch(() => {});
       this.hooks.onRollback();
       for (const job of jobs) job.reject(error);
-      this.afterFlush();
       return;
     }
-    // The wrapper commits right after the last job returns, so what follows `worked` is the COMMIT.
     this.hooks.afterCommit?.({
       jobs: jobs.length,
       workSeconds: (worked - started) / 1000,
@@ -100,21 +116,5 @@ export class GroupCommit {
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.value);
     });
-    this.afterFlush();
-  }
-
-  private afterFlush(): void {
-    if (this.queue.length > 0) {
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    } else this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    const waiters = this.idle;
-    this.idle = [];
-    for (const w of waiters) w();
   }
 }

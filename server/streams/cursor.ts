@@ -1,5 +1,6 @@
 // Each destination's durable cursor in stream_cursors: the last seq and checkpoint it took, and its last error.
-import type { Sqlite } from '../store/db.js';
+import type { Db } from '../store/sql.js';
+import { loadStreamCursor, saveStreamCursor } from '../store/streams.js';
 import type { Position } from './records.js';
 
 export interface CursorRow {
@@ -7,33 +8,24 @@ export interface CursorRow {
   lastError: string | null;
 }
 
-export class Cursors {
-  private readonly read;
-  private readonly insert;
-  private readonly update;
+/** The destination's cursor; a new destination starts at the beginning of the log. Inside a transaction. */
+export async function loadCursor(tx: Db, destination: string): Promise<CursorRow> {
+  const row = await loadStreamCursor(tx, destination, Date.now());
+  return { position: { seq: row.last_seq, checkpoint: row.last_checkpoint }, lastError: row.last_error };
+}
 
-  constructor(sqlite: Sqlite) {
-    this.read = sqlite.prepare<
-      [string],
-      { last_seq: number; last_checkpoint: number; last_error: string | null }
-    >('SELECT last_seq, last_checkpoint, last_error FROM stream_cursors WHERE destination = ?');
-    this.insert = sqlite.prepare(
-      'INSERT OR IGNORE INTO stream_cursors (destination, last_seq, last_checkpoint, updated_at) VALUES (?, 0, 0, ?)',
-    );
-    this.update = sqlite.prepare(
-      `UPDATE stream_cursors SET last_seq = MAX(last_seq, ?), last_checkpoint = MAX(last_checkpoint, ?),
-        updated_at = ?, last_error = ? WHERE destination = ?`,
-    );
-  }
-
-  /** The destination's cursor; a new destination starts at the beginning of the log. */
-  load(destination: string): CursorRow {
-    this.insert.run(destination, Date.now());
-    const row = this.read.get(destination)!;
-    return { position: { seq: row.last_seq, checkpoint: row.last_checkpoint }, lastError: row.last_error };
-  }
-
-  save(destination: string, position: Position, lastError: string | null): void {
-    this.update.run(position.seq, position.checkpoint, Date.now(), lastError, destination);
-  }
+/** Moves the cursor forward (never back) and records the last error. Inside a transaction. */
+export async function saveCursor(
+  tx: Db,
+  destination: string,
+  position: Position,
+  lastError: string | null,
+): Promise<void> {
+  await saveStreamCursor(tx, {
+    destination,
+    seq: position.seq,
+    checkpoint: position.checkpoint,
+    at: Date.now(),
+    error: lastError,
+  });
 }

@@ -4,7 +4,13 @@
 
 import { maskIp } from '../../shared/mask.js';
 import type { ChainedEvent } from '../../shared/tlog/index.js';
-import type { Sqlite } from '../store/db.js';
+import type { Db } from '../store/sql.js';
+import {
+  lastSeq,
+  type StreamEventRow as Row,
+  streamCheckpointsAfter,
+  streamEventsAfter,
+} from '../store/streams.js';
 
 /** Where a stream stands: the last event and the last checkpoint (checkpoints.id) it took. */
 export interface Position {
@@ -33,50 +39,18 @@ export interface Batch {
   end: Position;
 }
 
-interface Row extends ChainedEvent {
-  p_user_id: string | null;
-  p_ip: string | null;
-  p_user_agent: string | null;
-  p_browser: string | null;
-  p_os: string | null;
-  p_device_type: string | null;
-}
-
-interface CheckpointRow {
-  id: number;
-  seq: number;
-  note: string | null;
-}
-
 const SHARED_BATCH_MS = 2_000;
 
 export class RecordReader {
-  private readonly events;
-  private readonly checkpoints;
-  private readonly head;
   private readonly recent = new Map<string, { batch: Batch; at: number }>();
+  /** Reads in flight, so streams asking for the same batch at once share one read. */
+  private readonly reading = new Map<string, Promise<Batch>>();
 
-  constructor(
-    sqlite: Sqlite,
-    private readonly pii: 'masked' | 'full',
-  ) {
-    this.events = sqlite.prepare<[number, number], Row>(
-      `SELECT e.seq, e.id, e.ts, e.received_at, e.event_type, e.level, e.outcome, e.subject, e.session_ref,
-        e.request_id, e.resource_type, e.resource_id, e.action, e.metadata, e.pii_commit, e.prev_hash, e.hash,
-        p.user_id AS p_user_id, p.ip AS p_ip, p.user_agent AS p_user_agent, p.browser AS p_browser,
-        p.os AS p_os, p.device_type AS p_device_type
-       FROM events e LEFT JOIN personal_data p ON p.seq = e.seq
-       WHERE e.seq > ? ORDER BY e.seq LIMIT ?`,
-    );
-    this.checkpoints = sqlite.prepare<[number, number], CheckpointRow>(
-      'SELECT id, seq, note FROM checkpoints WHERE id > ? ORDER BY id LIMIT ?',
-    );
-    this.head = sqlite.prepare<[], number | null>('SELECT MAX(seq) FROM events').pluck();
-  }
+  constructor(private readonly pii: 'masked' | 'full') {}
 
   /** The newest seq in the log (0 when empty). */
-  headSeq(): number {
-    return (this.head.get() as number | null) ?? 0;
+  headSeq(db: Db): Promise<number> {
+    return lastSeq(db);
   }
 
   /**
@@ -84,26 +58,40 @@ export class RecordReader {
    * after the event whose seq is its tree size (or first, when that event was already taken).
    * Checkpoints without a signed note are passed over.
    */
-  after(from: Position, limit: number): Batch {
+  after(db: Db, from: Position, limit: number): Promise<Batch> {
     // Streams to several destinations read the same full batches: the second one in a moment gets it
     // from here. A full batch never changes (new events and checkpoints land after it); entries are
     // short-lived so an erasure is not outrun by much.
     const key = `${from.seq}:${from.checkpoint}:${limit}`;
     const now = Date.now();
     const cached = this.recent.get(key);
-    if (cached && now - cached.at < SHARED_BATCH_MS) return cached.batch;
-    const batch = this.read(from, limit);
-    if (batch.records.length > 0 && batch.end.seq - from.seq === limit) {
-      for (const [k, v] of this.recent) if (now - v.at >= SHARED_BATCH_MS) this.recent.delete(k);
-      if (this.recent.size < 8) this.recent.set(key, { batch, at: now });
+    if (cached && now - cached.at < SHARED_BATCH_MS) return Promise.resolve(cached.batch);
+    let reading = this.reading.get(key);
+    if (!reading) {
+      reading = this.read(db, from, limit).then(
+        (batch) => {
+          this.reading.delete(key);
+          if (batch.records.length > 0 && batch.end.seq - from.seq === limit) {
+            const at = Date.now();
+            for (const [k, v] of this.recent) if (at - v.at >= SHARED_BATCH_MS) this.recent.delete(k);
+            if (this.recent.size < 8) this.recent.set(key, { batch, at });
+          }
+          return batch;
+        },
+        (error: unknown) => {
+          this.reading.delete(key);
+          throw error;
+        },
+      );
+      this.reading.set(key, reading);
     }
-    return batch;
+    return reading;
   }
 
-  private read(from: Position, limit: number): Batch {
-    const rows = this.events.all(from.seq, limit);
-    const lastSeq = rows.length > 0 ? rows[rows.length - 1]!.seq : from.seq;
-    const cps = this.checkpoints.all(from.checkpoint, limit).filter((c) => c.seq <= lastSeq);
+  private async read(db: Db, from: Position, limit: number): Promise<Batch> {
+    const rows = await streamEventsAfter(db, from.seq, limit);
+    const through = rows.length > 0 ? rows[rows.length - 1]!.seq : from.seq;
+    const cps = (await streamCheckpointsAfter(db, from.checkpoint, limit)).filter((c) => c.seq <= through);
     const records: StreamRecord[] = [];
     let checkpoint = from.checkpoint;
     let c = 0;
@@ -119,7 +107,7 @@ export class RecordReader {
       records.push({ kind: 'event', event: chained(row), beside: this.beside(row) });
       placeCheckpoints(row.seq);
     }
-    return { records, end: { seq: lastSeq, checkpoint } };
+    return { records, end: { seq: through, checkpoint } };
   }
 
   private beside(row: Row): Beside {

@@ -1,6 +1,6 @@
 // Starts one background stream per configured destination (RECEIPTS_STREAMS) and stops them cleanly.
 import type { Services } from '../services.js';
-import { Cursors } from './cursor.js';
+import { loadCursor } from './cursor.js';
 import type { Destination } from './destination.js';
 import { OtlpTransport } from './otlp-transport.js';
 import { RecordReader } from './records.js';
@@ -25,17 +25,34 @@ function transportFor(s: Services, d: Destination): Transport {
     : new OtlpTransport(d, s.logger, s.config.streams.ca);
 }
 
-/** Returns the function that stops every stream (waiting for each to close and save its cursor). */
-export function startStreams(s: Services): () => Promise<void> {
+/**
+ * Loads each destination's cursor and starts its stream; resolves to the function that stops every stream
+ * (waiting for each to close and save its cursor).
+ */
+export async function startStreams(s: Services): Promise<() => Promise<void>> {
   const { destinations, pii } = s.config.streams;
   if (destinations.length === 0) return async () => {};
-  const reader = new RecordReader(s.store.sqlite, pii);
-  const cursors = new Cursors(s.store.sqlite);
+  const reader = new RecordReader(pii);
+  const cursors = await s.pipeline.transact(async (tx) => {
+    const rows = [];
+    for (const d of destinations) rows.push(await loadCursor(tx, d.name));
+    return rows;
+  });
   const streams = destinations.map(
-    (d) => new Stream(d.name, transportFor(s, d), reader, cursors, s.commit, s.logger, STREAM_DEFAULTS),
+    (d, i) =>
+      new Stream(
+        d.name,
+        cursors[i]!,
+        transportFor(s, d),
+        reader,
+        s.store.db,
+        s.commit,
+        s.logger,
+        STREAM_DEFAULTS,
+      ),
   );
   for (const stream of streams) {
-    register(stream, () => reader.headSeq());
+    register(stream, () => reader.headSeq(s.store.db));
     stream.start();
   }
   s.logger.info({

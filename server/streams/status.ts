@@ -12,9 +12,10 @@ export interface StreamStatus {
   lastErrorAt: number | null;
 }
 
-const running = new Map<Stream, () => number>();
+const running = new Map<Stream, () => Promise<number>>();
 
-export function register(stream: Stream, headSeq: () => number): void {
+/** `headSeq` reads the log's newest seq, for the lag. */
+export function register(stream: Stream, headSeq: () => Promise<number>): void {
   running.set(stream, headSeq);
 }
 
@@ -22,24 +23,27 @@ export function unregister(stream: Stream): void {
   running.delete(stream);
 }
 
-export function streamStatus(): StreamStatus[] {
-  return [...running].map(([stream, headSeq]) => {
-    const st = stream.state();
-    return {
-      destination: st.destination,
-      lagEvents: Math.max(0, headSeq() - st.lastSeq),
-      lastSeq: st.lastSeq,
-      up: st.up,
-      lastError: st.lastError,
-      lastErrorAt: st.lastErrorAt,
-    };
-  });
+export function streamStatus(): Promise<StreamStatus[]> {
+  return Promise.all(
+    [...running].map(async ([stream, headSeq]) => {
+      const head = await headSeq();
+      const st = stream.state();
+      return {
+        destination: st.destination,
+        lagEvents: Math.max(0, head - st.lastSeq),
+        lastSeq: st.lastSeq,
+        up: st.up,
+        lastError: st.lastError,
+        lastErrorAt: st.lastErrorAt,
+      };
+    }),
+  );
 }
 
 const label = (v: string) => v.replace(/["\\\n]/g, '_');
 
-/** Prometheus text for `GET /metrics`. */
-export function renderStreamMetrics(status: StreamStatus[] = streamStatus()): string {
+/** Prometheus text for `GET /metrics`, from `await streamStatus()`. */
+export function renderStreamMetrics(status: StreamStatus[]): string {
   if (status.length === 0) return '';
   const lines = [
     '# HELP receipts_stream_lag_events Audit events not yet taken by the stream destination.',

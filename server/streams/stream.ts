@@ -3,7 +3,8 @@
 // that is down is retried with backoff and only grows its lag; ingest never waits for it.
 import type { Logger } from '../log.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import type { Cursors } from './cursor.js';
+import type { Db } from '../store/sql.js';
+import { type CursorRow, saveCursor } from './cursor.js';
 import type { Batch, Position, RecordReader } from './records.js';
 import type { Transport } from './transport.js';
 
@@ -39,19 +40,20 @@ export class Stream {
   private saving: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
 
+  /** `cursor` is the destination's saved cursor (`loadCursor`); `db` reads the log's committed state. */
   constructor(
     readonly destination: string,
+    cursor: CursorRow,
     private readonly transport: Transport,
     private readonly reader: RecordReader,
-    private readonly cursors: Cursors,
+    private readonly db: Db,
     private readonly commit: GroupCommit,
     private readonly logger: Logger,
     private readonly options: StreamOptions,
   ) {
-    const row = cursors.load(destination);
-    this.committed = row.position;
-    this.sent = row.position;
-    this.lastError = row.lastError;
+    this.committed = cursor.position;
+    this.sent = cursor.position;
+    this.lastError = cursor.lastError;
   }
 
   start(): void {
@@ -104,7 +106,7 @@ export class Stream {
       try {
         const broken = this.transport.broken();
         if (broken) throw broken;
-        const batch = this.reader.after(this.sent, this.options.batchSize);
+        const batch = await this.reader.after(this.db, this.sent, this.options.batchSize);
         this.noticeSkipped(batch);
         const moved = batch.end.seq !== this.sent.seq || batch.end.checkpoint !== this.sent.checkpoint;
         if (moved) {
@@ -135,7 +137,7 @@ export class Stream {
     const error = this.lastError;
     this.saving = this.saving.then(() =>
       this.commit
-        .run(() => this.cursors.save(this.destination, taken, error))
+        .run((tx) => saveCursor(tx, this.destination, taken, error))
         .catch((e: unknown) => {
           this.logger.error({
             event_type: 'stream_cursor_failed',
@@ -184,7 +186,7 @@ export class Stream {
       // Saved now, so the stream_cursors row says why even while nothing is taken.
       const position = this.committed;
       this.saving = this.saving.then(() =>
-        this.commit.run(() => this.cursors.save(this.destination, position, message)).catch(() => {}),
+        this.commit.run((tx) => saveCursor(tx, this.destination, position, message)).catch(() => {}),
       );
     }
     this.up = false;

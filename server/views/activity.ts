@@ -5,31 +5,17 @@ import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.j
 import type { ActivityQuery } from '../../shared/schemas/me.js';
 import { presentDevice } from '../derive/user-agent.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
-import type { Sqlite } from '../store/db.js';
+import {
+  type ActivityFilter,
+  type ActivityRow,
+  activityById,
+  activityForExport,
+  activityPage,
+  activitySince,
+} from '../store/activity.js';
+import type { Db } from '../store/sql.js';
 import { decodeCursor, pageOf } from './cursor.js';
 import { placeFrom } from './place.js';
-
-interface ActivityRow {
-  seq: number;
-  id: string;
-  ts: number;
-  event_type: string;
-  level: string;
-  outcome: string | null;
-  session_ref: string | null;
-  metadata: string | null;
-  ip_net: string | null;
-  location: string | null;
-  browser: string | null;
-  os: string | null;
-  device_type: string | null;
-  /** The device of the event's session: what a sign-out recorded by Receipts names. */
-  s_browser: string | null;
-  s_os: string | null;
-  s_device_type: string | null;
-  pvalues: string | null;
-  session_id: string | null;
-}
 
 /** How a personal value looks to its owner: recognisable, not complete. */
 export function maskPersonalValue(value: unknown): unknown {
@@ -100,83 +86,54 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 
 export type ExportItem = ActivityItem & { user_agent: string | null };
 
-const SELECT = `SELECT e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_ref, e.metadata,
-  p.ip_net, p.location, p.browser, p.os, p.device_type, p."values" AS pvalues, s.id AS session_id,
-  s.browser AS s_browser, s.os AS s_os, s.device_type AS s_device_type
-  FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
-
+/** Reads a subject's activity for its owner; the rows come from server/store/activity.ts. */
 export class ActivityView {
-  private readonly statements = new Map<string, ReturnType<Sqlite['prepare']>>();
-  private readonly byId;
-
-  constructor(private readonly sqlite: Sqlite) {
-    this.byId = sqlite.prepare<[string, string], ActivityRow>(`${SELECT} WHERE e.id = ? AND e.subject = ?`);
-  }
-
   /** One page of a subject's activity, or null when the cursor is not one of ours. */
-  page(subject: string, q: ActivityQuery, currentRef: string | null): Page<ActivityItem> | null {
-    const where = ['e.subject = @subject'];
-    const params: Record<string, string | number> = { subject, limit: q.limit + 1 };
+  async page(
+    db: Db,
+    subject: string,
+    q: ActivityQuery,
+    currentRef: string | null,
+  ): Promise<Page<ActivityItem> | null> {
+    const filter: ActivityFilter = {};
     if (q.cursor) {
       const pos = decodeCursor(q.cursor);
       if (!pos) return null;
-      where.push('(e.ts < @cts OR (e.ts = @cts AND e.seq < @cseq))');
-      params.cts = pos.ts;
-      params.cseq = pos.seq;
+      filter.before = pos;
     }
     const types = q.event_type?.split(',').filter(Boolean) ?? [];
-    if (types.length > 0) {
-      where.push(`e.event_type IN (${types.map((_, i) => `@t${i}`).join(', ')})`);
-      types.forEach((t, i) => {
-        params[`t${i}`] = t;
-      });
-    }
-    if (q.outcome) {
-      where.push('e.outcome = @outcome');
-      params.outcome = q.outcome;
-    }
-    if (q.from) {
-      where.push('e.ts >= @from');
-      params.from = Date.parse(q.from);
-    }
-    if (q.to) {
-      where.push('e.ts <= @to');
-      params.to = Date.parse(q.to);
-    }
-    const sql = `${SELECT} WHERE ${where.join(' AND ')} ORDER BY e.ts DESC, e.seq DESC LIMIT @limit`;
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(sql);
-      if (this.statements.size < 200) this.statements.set(sql, stmt);
-    }
-    return pageOf(stmt.all(params) as ActivityRow[], q.limit, (r) => toItem(r, currentRef));
+    if (types.length > 0) filter.eventTypes = types;
+    if (q.outcome) filter.outcome = q.outcome;
+    if (q.from) filter.from = Date.parse(q.from);
+    if (q.to) filter.to = Date.parse(q.to);
+    const rows = await activityPage(db, subject, filter, q.limit + 1);
+    return pageOf(rows, q.limit, (r) => toItem(r, currentRef));
   }
 
   /** One event of the subject's, or undefined (not found and not yours look the same). */
-  one(subject: string, id: string): (ActivityRow & { item: ActivityItem }) | undefined {
-    const row = this.byId.get(id, subject);
+  async one(
+    db: Db,
+    subject: string,
+    id: string,
+  ): Promise<(ActivityRow & { item: ActivityItem }) | undefined> {
+    const row = await activityById(db, subject, id);
     return row ? { ...row, item: toItem(row, null) } : undefined;
   }
 
   /** Everything of the subject's, oldest first, for the right of access (with their own user agents). */
-  *all(subject: string, currentRef: string | null): Generator<ExportItem> {
-    const stmt = this.sqlite.prepare<[string], ActivityRow & { user_agent: string | null }>(
-      `${SELECT.replace(' FROM events', ', p.user_agent FROM events')} WHERE e.subject = ? ORDER BY e.ts, e.seq`,
-    );
-    for (const row of stmt.iterate(subject)) yield { ...toItem(row, currentRef), user_agent: row.user_agent };
+  async *all(db: Db, subject: string, currentRef: string | null): AsyncGenerator<ExportItem> {
+    for await (const row of activityForExport(db, subject))
+      yield { ...toItem(row, currentRef), user_agent: row.user_agent };
   }
 
   /** Items newer than `afterSeq`, for the live stream. */
-  since(
+  async since(
+    db: Db,
     subject: string,
     afterSeq: number,
     currentRef: string | null,
-  ): { items: ActivityItem[]; maxSeq: number } {
-    const rows = this.sqlite
-      .prepare<[string, number], ActivityRow>(
-        `${SELECT} WHERE e.subject = ? AND e.seq > ? ORDER BY e.seq LIMIT 100`,
-      )
-      .all(subject, afterSeq);
+  ): Promise<{ items: ActivityItem[]; maxSeq: number }> {
+    const rows = await activitySince(db, subject, afterSeq, 100);
     return {
       items: rows.map((r) => toItem(r, currentRef)),
       maxSeq: rows.reduce((m, r) => Math.max(m, r.seq), afterSeq),

@@ -1,22 +1,7 @@
 // Alerts about one account, as the user sees them.
 import type { AlertSeverity, AlertStatus, AlertView } from '../../shared/api.js';
-import type { Sqlite } from '../store/db.js';
-
-interface AlertRow {
-  id: string;
-  rule: string;
-  severity: string;
-  status: string;
-  created_at: number;
-  summary: string;
-  event_ids: string;
-  params: string | null;
-  session_id: string | null;
-  session_status: string | null;
-}
-
-/** Alerts with the state of the session each is about: a signed-out session settles its alert. */
-const SELECT = `SELECT a.*, s.status AS session_status FROM alerts a LEFT JOIN sessions s ON s.id = a.session_id`;
+import { type AlertRow, acknowledge, alertOf, alertsOf } from '../store/alerts.js';
+import type { Db } from '../store/sql.js';
 
 function paramsOf(json: string | null): AlertView['params'] {
   if (!json) return {};
@@ -43,26 +28,20 @@ export function toAlertView(r: AlertRow): AlertView {
   };
 }
 
-export function listAlerts(sqlite: Sqlite, subject: string): AlertView[] {
-  return sqlite
-    .prepare<[string], AlertRow>(`${SELECT} WHERE a.subject = ? ORDER BY a.created_at DESC LIMIT 100`)
-    .all(subject)
-    .map(toAlertView);
+export async function listAlerts(db: Db, subject: string): Promise<AlertView[]> {
+  return (await alertsOf(db, subject)).map(toAlertView);
 }
 
-/** "Yes, this was me": marks an open alert acknowledged. Null when it is not this subject's. */
-export function acknowledgeAlert(sqlite: Sqlite, subject: string, id: string): AlertView | null {
-  sqlite
-    .prepare(
-      "UPDATE alerts SET status = 'acknowledged', updated_at = ? WHERE id = ? AND subject = ? AND status = 'open'",
-    )
-    .run(Date.now(), id, subject);
-  return findAlert(sqlite, subject, id);
+/**
+ * "Yes, this was me": marks an open alert acknowledged, inside the caller's transaction. Null when it is
+ * not this subject's.
+ */
+export async function acknowledgeAlert(tx: Db, subject: string, id: string): Promise<AlertView | null> {
+  await acknowledge(tx, subject, id, Date.now());
+  return findAlert(tx, subject, id);
 }
 
-export function findAlert(sqlite: Sqlite, subject: string, id: string): AlertView | null {
-  const row = sqlite
-    .prepare<[string, string], AlertRow>(`${SELECT} WHERE a.id = ? AND a.subject = ?`)
-    .get(id, subject);
+export async function findAlert(db: Db, subject: string, id: string): Promise<AlertView | null> {
+  const row = await alertOf(db, subject, id);
   return row ? toAlertView(row) : null;
 }

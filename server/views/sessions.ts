@@ -2,7 +2,9 @@
 import type { DeviceInfo, DeviceType, DeviceView, SessionStatus, SessionView } from '../../shared/api.js';
 import type { SessionRow } from '../derive/sessions.js';
 import { presentDevice } from '../derive/user-agent.js';
-import type { Sqlite } from '../store/db.js';
+import { listDevices } from '../store/devices.js';
+import { activeSessions, sessionOf } from '../store/sessions.js';
+import type { Db } from '../store/sql.js';
 import { placeFrom } from './place.js';
 
 function deviceOf(r: {
@@ -27,48 +29,19 @@ export function toSessionView(r: SessionRow, currentRef: string | null): Session
   };
 }
 
-interface DeviceRow {
-  id: string;
-  browser: string | null;
-  os: string | null;
-  device_type: string | null;
-  first_seen: number;
-  last_seen: number;
-  ip_net: string | null;
-  location: string | null;
-  sessions: number;
-}
-
+/** The account's sessions and devices as its owner sees them; the rows come from server/store/. */
 export class SessionsView {
-  private readonly active;
-  private readonly one;
-  private readonly devices;
-
-  constructor(sqlite: Sqlite) {
-    this.active = sqlite.prepare<[string], SessionRow>(
-      "SELECT * FROM sessions WHERE subject = ? AND status = 'active' ORDER BY last_seen_at DESC",
-    );
-    this.one = sqlite.prepare<[string, string], SessionRow>(
-      'SELECT * FROM sessions WHERE id = ? AND subject = ?',
-    );
-    this.devices = sqlite.prepare<[string], DeviceRow>(
-      `SELECT d.id, d.browser, d.os, d.device_type, d.first_seen, d.last_seen, d.ip_net, d.location,
-         (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.id AND s.status = 'active') AS sessions
-       FROM devices d WHERE d.subject = ? ORDER BY d.last_seen DESC`,
-    );
-  }
-
-  activeSessions(subject: string): SessionRow[] {
-    return this.active.all(subject);
+  activeSessions(db: Db, subject: string): Promise<SessionRow[]> {
+    return activeSessions(db, subject);
   }
 
   /** The subject's session with this id; another user's session is indistinguishable from a missing one. */
-  find(subject: string, id: string): SessionRow | undefined {
-    return this.one.get(id, subject);
+  find(db: Db, subject: string, id: string): Promise<SessionRow | undefined> {
+    return sessionOf(db, subject, id);
   }
 
-  deviceList(subject: string): DeviceView[] {
-    return this.devices.all(subject).map((d) => ({
+  async deviceList(db: Db, subject: string): Promise<DeviceView[]> {
+    return (await listDevices(db, subject)).map((d) => ({
       id: d.id,
       device: presentDevice({ browser: d.browser, os: d.os, type: d.device_type as DeviceType | null }),
       first_seen: new Date(d.first_seen).toISOString(),

@@ -1,9 +1,7 @@
 // Delivers outbox messages, signed per Standard Webhooks; retries with exponential backoff and jitter.
 // The same webhook-id goes out on every attempt, so receivers can deduplicate.
 import { Webhook } from 'standardwebhooks';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import type { Outbox } from './outbox.js';
+import type { Services } from '../services.js';
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 
@@ -18,10 +16,9 @@ export class WebhookDelivery {
   private readonly signer: Webhook;
 
   constructor(
-    private readonly outbox: Outbox,
+    private readonly s: Pick<Services, 'outbox' | 'store' | 'pipeline' | 'logger' | 'metrics'>,
     private readonly target: { url: string; secret: string },
-    private readonly logger: Logger,
-    private readonly options: { intervalMs?: number; metrics?: Metrics } = {},
+    private readonly options: { intervalMs?: number } = {},
   ) {
     this.signer = new Webhook(target.secret);
   }
@@ -41,12 +38,12 @@ export class WebhookDelivery {
     if (this.running) return;
     this.running = true;
     try {
-      for (const msg of this.outbox.dueMessages(Date.now(), 20)) {
+      for (const msg of await this.s.outbox.dueMessages(this.s.store.db, Date.now(), 20)) {
         await this.send(msg.id, msg.payload, msg.attempts);
       }
     } catch (error) {
       // The store could not record an attempt (a full disk): the message stays due and goes out again later.
-      this.logger.error({
+      this.s.logger.error({
         event_type: 'webhook_delivery_failed',
         message: error instanceof Error ? error.message : String(error),
       });
@@ -74,22 +71,23 @@ export class WebhookDelivery {
       });
       await res.body?.cancel();
       if (!res.ok) {
-        this.options.metrics?.webhookAttempted('failed', took());
+        this.s.metrics.webhookAttempted('failed', took());
         return this.retryLater(id, attempts, `HTTP ${res.status}`);
       }
     } catch (error) {
-      this.options.metrics?.webhookAttempted('failed', took());
+      this.s.metrics.webhookAttempted('failed', took());
       return this.retryLater(id, attempts, error instanceof Error ? error.message : String(error));
     }
     const now = Date.now();
-    this.outbox.delivered(id, now);
-    this.options.metrics?.webhookAttempted('delivered', took(), queuedSeconds(payload, now));
+    await this.s.pipeline.transact((tx) => this.s.outbox.delivered(tx, id, now));
+    this.s.metrics.webhookAttempted('delivered', took(), queuedSeconds(payload, now));
   }
 
-  private retryLater(id: string, attempts: number, reason: string): void {
+  private async retryLater(id: string, attempts: number, reason: string): Promise<void> {
     const delay = backoffMs(attempts);
-    this.outbox.failed(id, Date.now() + delay, reason);
-    this.logger.warning({
+    const next = Date.now() + delay;
+    await this.s.pipeline.transact((tx) => this.s.outbox.failed(tx, id, next, reason));
+    this.s.logger.warning({
       event_type: 'webhook_delivery_failed',
       message: reason,
       webhook_id: id,

@@ -1,45 +1,25 @@
 // The webhook delivery log: what the outbox holds, as operators see it, and replay on request.
 // Reads and re-queues only; sending stays with deliver.ts.
 import type { DELIVERY_STATUSES, WebhookDelivery } from '../../shared/schemas/webhooks.js';
-import type { Sqlite } from '../store/db.js';
-import { decodeCursor, type Position, pageOf } from '../views/cursor.js';
+import { type DeliveryRow, deliveries, delivery, outboxDepth, requeue } from '../store/outbox.js';
+import type { Db } from '../store/sql.js';
 
 /** `pending`: not yet tried; `failed`: its last attempt failed and a retry is scheduled; `delivered`. */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export type DeliveryRecord = WebhookDelivery;
 
-interface Row extends Position {
-  id: string;
-  type: string;
-  payload: string;
-  attempts: number;
-  next_attempt_at: number;
-  delivered_at: number | null;
-  last_error: string | null;
-}
-
-const WHERE: Record<DeliveryStatus | 'any', string> = {
-  any: '1 = 1',
-  pending: 'delivered_at IS NULL AND last_error IS NULL',
-  failed: 'delivered_at IS NULL AND last_error IS NOT NULL',
-  delivered: 'delivered_at IS NOT NULL',
-};
-
-const COLUMNS =
-  'rowid AS seq, created_at AS ts, id, type, payload, attempts, next_attempt_at, delivered_at, last_error';
-
-function statusOf(row: Pick<Row, 'delivered_at' | 'last_error'>): DeliveryStatus {
+function statusOf(row: Pick<DeliveryRow, 'delivered_at' | 'last_error'>): DeliveryStatus {
   if (row.delivered_at !== null) return 'delivered';
   return row.last_error === null ? 'pending' : 'failed';
 }
 
-function toRecord(row: Row): DeliveryRecord {
+function toRecord(row: DeliveryRow): DeliveryRecord {
   const status = statusOf(row);
   return {
     id: row.id,
     type: row.type,
     status,
-    created_at: new Date(row.ts).toISOString(),
+    created_at: new Date(row.created_at).toISOString(),
     attempts: row.attempts,
     next_attempt_at: status === 'delivered' ? null : new Date(row.next_attempt_at).toISOString(),
     delivered_at: row.delivered_at === null ? null : new Date(row.delivered_at).toISOString(),
@@ -48,67 +28,54 @@ function toRecord(row: Row): DeliveryRecord {
   };
 }
 
+// Opaque cursors: the (created_at, id) of the last message shown, base64url-encoded.
+const encodeCursor = (row: DeliveryRow) => Buffer.from(`${row.created_at}.${row.id}`).toString('base64url');
+
+function decodeCursor(cursor: string): { ts: number; id: string } | null {
+  const match = /^(\d{1,16})\.(msg_[A-Za-z0-9_-]{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  return match ? { ts: Number(match[1]), id: match[2]! } : null;
+}
+
 export class BadCursor extends Error {}
 
 export class DeliveryLog {
-  private readonly pages;
-  private readonly one;
-  private readonly requeue;
-  private readonly depth;
-
-  constructor(sqlite: Sqlite) {
-    const page = (status: DeliveryStatus | 'any') => ({
-      first: sqlite.prepare<[number], Row>(
-        `SELECT ${COLUMNS} FROM outbox WHERE ${WHERE[status]} ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-      ),
-      after: sqlite.prepare<[number, number, number], Row>(
-        `SELECT ${COLUMNS} FROM outbox WHERE ${WHERE[status]} AND (created_at, rowid) < (?, ?)
-         ORDER BY created_at DESC, rowid DESC LIMIT ?`,
-      ),
-    });
-    this.pages = {
-      any: page('any'),
-      pending: page('pending'),
-      failed: page('failed'),
-      delivered: page('delivered'),
-    } as const;
-    this.one = sqlite.prepare<[string], Row>(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`);
-    // A replay keeps the id (receivers deduplicate on webhook-id) and is due at once.
-    this.requeue = sqlite.prepare('UPDATE outbox SET delivered_at = NULL, next_attempt_at = ? WHERE id = ?');
-    this.depth = sqlite.prepare<[], { undelivered: number; failing: number }>(
-      'SELECT count(*) AS undelivered, count(last_error) AS failing FROM outbox WHERE delivered_at IS NULL',
-    );
-  }
-
   /** Newest first, of one status or all. Throws `BadCursor` for a cursor this log did not make. */
-  list(
+  async list(
+    db: Db,
     status: DeliveryStatus | undefined,
     limit: number,
     cursor?: string,
-  ): { items: DeliveryRecord[]; next_cursor: string | null } {
-    const q = this.pages[status ?? 'any'];
-    let rows: Row[];
+  ): Promise<{ items: DeliveryRecord[]; next_cursor: string | null }> {
+    let after: { ts: number; id: string } | undefined;
     if (cursor) {
       const at = decodeCursor(cursor);
       if (!at) throw new BadCursor('cursor: not a cursor from this list');
-      rows = q.after.all(at.ts, at.seq, limit + 1);
-    } else rows = q.first.all(limit + 1);
-    return pageOf(rows, limit, toRecord);
+      after = at;
+    }
+    // One row more than asked says whether there is a next page.
+    const rows = await deliveries(db, status ?? 'any', limit + 1, after);
+    const more = rows.length > limit;
+    const shown = more ? rows.slice(0, limit) : rows;
+    const last = shown[shown.length - 1];
+    return { items: shown.map(toRecord), next_cursor: more && last ? encodeCursor(last) : null };
   }
 
-  get(id: string): DeliveryRecord | null {
-    const row = this.one.get(id);
+  async get(db: Db, id: string): Promise<DeliveryRecord | null> {
+    const row = await delivery(db, id);
     return row ? toRecord(row) : null;
   }
 
-  /** Makes a message due now (a delivered one is sent again); null when there is no such message. */
-  retry(id: string, now = Date.now()): DeliveryRecord | null {
-    if (this.requeue.run(now, id).changes === 0) return null;
-    return this.get(id);
+  /**
+   * Makes a message due now (a delivered one is sent again), inside the caller's transaction; null when
+   * there is no such message.
+   */
+  async retry(tx: Db, id: string, now = Date.now()): Promise<DeliveryRecord | null> {
+    if (!(await requeue(tx, id, now))) return null;
+    return this.get(tx, id);
   }
 
   /** Undelivered messages, and how many of them failed their last attempt. */
-  counts(): { undelivered: number; failing: number } {
-    return this.depth.get() ?? { undelivered: 0, failing: 0 };
+  counts(db: Db): Promise<{ undelivered: number; failing: number }> {
+    return outboxDepth(db);
   }
 }

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../server/audit/verify.js';
+import { SqliteDb } from '../../server/store/sqlite.js';
 import { cli, startServer, type TestServer, tempDir } from '../support/server.js';
 
 const KILLS = 20;
@@ -79,7 +80,7 @@ class Load {
 }
 
 /** Every acknowledged id is present exactly once and the chain verifies; returns the number of stored events. */
-function check(server: TestServer, load: Load): number {
+async function check(server: TestServer, load: Load): Promise<number> {
   const db = new Database(server.dbPath, { readonly: true, fileMustExist: true });
   try {
     const counts = db.prepare('SELECT id, COUNT(*) AS n FROM events GROUP BY id').all() as {
@@ -90,7 +91,7 @@ function check(server: TestServer, load: Load): number {
     expect(counts.filter((r) => r.n !== 1)).toEqual([]);
     const lost = [...load.acked].filter((id) => present.get(id) !== 1);
     expect(lost, `${lost.length} acknowledged events are missing`).toEqual([]);
-    const result = verifyChain(db);
+    const result = await verifyChain(new SqliteDb(db));
     expect(result).toMatchObject({ ok: true, count: counts.length });
     return counts.length;
   } finally {
@@ -122,7 +123,7 @@ describe('crash safety', () => {
 
         server = await startServer({ dir, reuseEnv: env });
         startups++;
-        check(server, load);
+        await check(server, load);
         if (kill % 7 === 6) {
           const r = cli(env, ['verify']);
           expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -134,7 +135,7 @@ describe('crash safety', () => {
       await sleep(300);
       expect(await server.stop()).toBe(0);
       await running;
-      const stored = check(server, load);
+      const stored = await check(server, load);
       const r = cli(env, ['verify']);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain(`log intact: ${stored} events from seq 1`);

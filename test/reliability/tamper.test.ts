@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EventRow, rowHash } from '../../server/audit/chain.js';
 import { TreeWriter } from '../../server/audit/tree.js';
+import { SqliteDb } from '../../server/store/sqlite.js';
 import { cutTreeFrom, dropGuards, rebuildTree, rechainFrom } from '../server/audit/forge.js';
 import { cli, ingest, signIn, startServer, tempDir } from '../support/server.js';
 
@@ -42,12 +43,12 @@ beforeAll(async () => {
   writeFileSync(saved, latest.note);
 });
 
-function tampered(work: (db: Db) => void): Record<string, string> {
+async function tampered(work: (db: Db) => unknown): Promise<Record<string, string>> {
   const path = join(tempDir('receipts-tamper-'), 'receipts.db');
   copyFileSync(pristine, path);
   const db = new Database(path);
   dropGuards(db);
-  work(db);
+  await work(db);
   db.close();
   return { ...env, RECEIPTS_DB: path };
 }
@@ -74,7 +75,7 @@ function pruneBelow(db: Db, cut: number): void {
 interface Case {
   name: string;
   by: 'verify' | 'verify --checkpoint';
-  tamper: (db: Db) => void;
+  tamper: (db: Db) => unknown;
   expect: RegExp;
 }
 
@@ -119,7 +120,7 @@ const cases: Case[] = [
   {
     name: 'a prefix deleted behind a forged retention event appended to the chain and the tree',
     by: 'verify',
-    tamper: (db) => {
+    tamper: async (db) => {
       const last = db.prepare('SELECT * FROM events WHERE seq = ?').get(head) as EventRow;
       const forged = {
         ...last,
@@ -136,9 +137,10 @@ const cases: Case[] = [
       db.prepare(
         'INSERT INTO events VALUES (@seq, @id, @ts, @received_at, @event_type, @level, @outcome, @subject, @session_ref, @request_id, @resource_type, @resource_id, @action, @metadata, @pii_commit, @prev_hash, @hash)',
       ).run({ ...row, hash: rowHash(row) });
-      const tree = new TreeWriter(db);
-      tree.resync();
-      tree.catchUp(head + 1);
+      const store = new SqliteDb(db);
+      const tree = new TreeWriter();
+      await tree.resync(store);
+      await tree.catchUp(store, head + 1);
       pruneBelow(db, 2);
     },
     expect: /^events seq 3: the retention run that cut below seq 3 is not signed by the log's key/m,
@@ -233,9 +235,9 @@ const cases: Case[] = [
   {
     name: 'rewritten from the middle with every hash and the tree recomputed',
     by: 'verify --checkpoint',
-    tamper: (db) => {
+    tamper: async (db) => {
       rechainFrom(db, 6, (r) => (r.seq === 6 ? { ...r, outcome: 'failure' } : r));
-      rebuildTree(db);
+      await rebuildTree(db);
       db.prepare('DELETE FROM checkpoints WHERE seq >= 6').run();
     },
     expect:
@@ -244,14 +246,14 @@ const cases: Case[] = [
 ];
 
 describe('tampering with a copy of the store', () => {
-  it('should pass every check on the untouched store', () => {
-    const e = tampered(() => undefined);
+  it('should pass every check on the untouched store', async () => {
+    const e = await tampered(() => undefined);
     expect(run(e, ['verify']).code).toBe(0);
     expect(run(e, ['verify', '--checkpoint', saved]).code).toBe(0);
   });
 
-  it.each(cases)('should catch $name with $by', (c) => {
-    const e = tampered(c.tamper);
+  it.each(cases)('should catch $name with $by', async (c) => {
+    const e = await tampered(c.tamper);
     if (c.by === 'verify') {
       const r = run(e, ['verify']);
       expect(r.code, r.out).toBe(1);

@@ -65,7 +65,7 @@ describe('receipts witness', () => {
     dropGuards(db);
     // Rewrite from the middle: every hash and the whole tree recomputed, later checkpoints removed.
     rechainFrom(db, 8, (row) => (row.seq === 8 ? { ...row, outcome: 'failure' } : row));
-    rebuildTree(db);
+    await rebuildTree(db);
     db.prepare('DELETE FROM checkpoints WHERE seq >= 8').run();
     db.close();
     expect(existsSync(server.dbPath)).toBe(true);

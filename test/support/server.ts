@@ -1,4 +1,5 @@
-// Starts the real built server (`node dist/server/cli.js serve`) on a fresh SQLite file, for tests.
+// Starts the real built server (`node dist/server/cli.js serve`) on a fresh store, for tests: a SQLite file,
+// or with RECEIPTS_TEST_BACKEND=postgres a fresh PostgreSQL database (the same tests, on the other backend).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
+import { freshPostgres } from './postgres.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = join(ROOT, 'dist/server/cli.js');
@@ -25,6 +27,8 @@ export interface TestServer {
   /** SIGKILL and wait. */
   kill(): Promise<void>;
 }
+
+export const onPostgres = process.env.RECEIPTS_TEST_BACKEND === 'postgres';
 
 export function tempDir(prefix = 'receipts-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -50,11 +54,28 @@ export function serverEnv(dir: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-export async function startServer(
-  opts: { dir?: string; env?: Record<string, string>; reuseEnv?: Record<string, string> } = {},
-): Promise<TestServer> {
+export interface StartOptions {
+  dir?: string;
+  env?: Record<string, string>;
+  reuseEnv?: Record<string, string>;
+  /**
+   * The store to put the server on when RECEIPTS_DB is not a postgres URL already (default: the test
+   * project's). 'sqlite' keeps the file even in the PostgreSQL project, for tests that start from a SQLite
+   * store; 'postgres' creates a fresh database, on the cluster of RECEIPTS_TEST_PG.
+   */
+  backend?: 'sqlite' | 'postgres';
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? tempDir();
   const env = opts.reuseEnv ? { ...opts.reuseEnv, ...opts.env } : serverEnv(dir, opts.env);
+  const backend = opts.backend ?? (onPostgres ? 'postgres' : 'sqlite');
+  if (backend === 'postgres' && !env.RECEIPTS_DB?.startsWith('postgres')) {
+    // The throwaway cluster goes with the test run; its databases need no dropping.
+    const database = await freshPostgres();
+    env.RECEIPTS_DB = database.url;
+    env.RECEIPTS_DB_OWNER = database.ownerUrl;
+  }
   const proc = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));

@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { type EventRow, rowHash } from '../../../server/audit/chain.js';
 import { TreeWriter } from '../../../server/audit/tree.js';
+import { SqliteDb } from '../../../server/store/sqlite.js';
 
 const GUARDS = [
   'events_no_update',
@@ -42,12 +43,13 @@ export function rechainFrom(
 }
 
 /** Recomputes the whole tree from the (rewritten) chain, as the server would have written it. */
-export function rebuildTree(db: Database.Database): void {
+export async function rebuildTree(db: Database.Database): Promise<void> {
   db.exec('DELETE FROM merkle_nodes');
   const head = (db.prepare('SELECT MAX(seq) AS seq FROM events').get() as { seq: number | null }).seq ?? 0;
-  const tree = new TreeWriter(db);
-  tree.resync();
-  tree.catchUp(head);
+  const store = new SqliteDb(db);
+  const tree = new TreeWriter();
+  await tree.resync(store);
+  await tree.catchUp(store, head);
 }
 
 /** Removes the tree's leaves from `fromSeq` on and the checkpoints that signed them. */

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EventRow, rowHash } from '../../../server/audit/chain.js';
 import { verifyChain } from '../../../server/audit/verify.js';
+import { SqliteDb } from '../../../server/store/sqlite.js';
 import { cli, ingest, signIn, startServer, tempDir } from '../../support/server.js';
 
 let env: Record<string, string>;
@@ -112,7 +113,7 @@ describe('receipts verify', () => {
     expect(expectBrokenAt(e, target)).toContain('row content does not match its hash');
   });
 
-  it('should catch a modification of any single column', () => {
+  it('should catch a modification of any single column', async () => {
     const target = rows[5]!;
     const changes: Record<(typeof COLUMNS)[number], string | number | null> = {
       id: 'evt_forged',
@@ -140,10 +141,10 @@ describe('receipts verify', () => {
       for (const column of COLUMNS) {
         const update = db.prepare(`UPDATE events SET ${column} = ? WHERE seq = ?`);
         update.run(changes[column], target.seq);
-        const result = verifyChain(db);
+        const result = await verifyChain(new SqliteDb(db));
         expect(result, column).toMatchObject({ ok: false, badSeq: target.seq });
         update.run(target[column], target.seq);
-        expect(verifyChain(db).ok, `${column} restored`).toBe(true);
+        expect((await verifyChain(new SqliteDb(db))).ok, `${column} restored`).toBe(true);
       }
     } finally {
       db.close();

@@ -92,16 +92,25 @@ describe('erasure of a user with 1,000 events', () => {
 
   it('should leave not one byte of the person in the database files, keep every event, and still verify', async () => {
     const before = count(server, 'SELECT COUNT(*) AS n FROM events');
+    const active = ((await (await asUser(server, token, '/v1/me/sessions')).json()) as { items: unknown[] })
+      .items.length;
     const res = await asUser(server, token, '/v1/me/erasure', { method: 'POST' });
     expect(res.status).toBe(202);
     expect((await res.json()).status).toBe('completed');
 
     const afterCount = count(
       server,
-      "SELECT COUNT(*) AS n FROM events WHERE event_type <> 'erasure_completed'",
+      "SELECT COUNT(*) AS n FROM events WHERE event_type NOT IN ('erasure_completed', 'session_revoked')",
     );
-    // Requesting erasure adds its own receipt; nothing else goes.
+    // Requesting erasure adds its own receipt, and each open session is signed out on the record;
+    // nothing else is added and nothing goes.
     expect(afterCount).toBe(before + 1);
+    expect(
+      count(
+        server,
+        `SELECT COUNT(*) AS n FROM events WHERE event_type = 'session_revoked' AND metadata LIKE '%"revoked_by":"erasure"%'`,
+      ),
+    ).toBe(active);
     expect(count(server, "SELECT COUNT(*) AS n FROM events WHERE event_type = 'erasure_completed'")).toBe(1);
 
     await server.stop();

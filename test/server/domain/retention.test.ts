@@ -167,7 +167,7 @@ describe('signed checkpoints', () => {
     expect(r.stdout).toMatch(/the tree \(\d+ leaves\) extends the saved checkpoint/);
   });
 
-  function tamperedCopy(work: (db: Database.Database) => void): Record<string, string> {
+  async function tamperedCopy(work: (db: Database.Database) => unknown): Promise<Record<string, string>> {
     const dir = tempDir();
     const db = join(dir, 'receipts.db');
     copyFileSync(server.dbPath, db);
@@ -175,15 +175,15 @@ describe('signed checkpoints', () => {
       if (existsSync(server.dbPath + suffix)) copyFileSync(server.dbPath + suffix, db + suffix);
     const conn = new Database(db);
     dropGuards(conn);
-    work(conn);
+    await work(conn);
     conn.close();
     return { ...server.env, RECEIPTS_DB: db };
   }
 
-  it('should catch a truncated tail that the store alone cannot show', () => {
+  it('should catch a truncated tail that the store alone cannot show', async () => {
     const seq = noteSize(readFileSync(checkpointFile, 'utf8'));
     // The tail goes with its leaves and the checkpoints that signed it: what is left is self-consistent.
-    const env = tamperedCopy((db) => {
+    const env = await tamperedCopy((db) => {
       db.prepare('DELETE FROM personal_data WHERE seq >= ?').run(seq - 5);
       db.prepare('DELETE FROM events WHERE seq >= ?').run(seq - 5);
       cutTreeFrom(db, seq - 5);
@@ -195,11 +195,11 @@ describe('signed checkpoints', () => {
     expect(r.stdout).toContain('truncated');
   });
 
-  it('should catch a rewritten tail, even with every hash and the tree recomputed', () => {
+  it('should catch a rewritten tail, even with every hash and the tree recomputed', async () => {
     const seq = noteSize(readFileSync(checkpointFile, 'utf8'));
-    const env = tamperedCopy((db) => {
+    const env = await tamperedCopy(async (db) => {
       rechainFrom(db, seq - 3, (row) => (row.seq === seq - 2 ? { ...row, event_type: 'logout' } : row));
-      rebuildTree(db);
+      await rebuildTree(db);
       db.prepare('DELETE FROM checkpoints WHERE seq >= ?').run(seq - 3);
     });
     const alone = cli(env, ['verify']);

@@ -229,11 +229,11 @@ describe('the route table', () => {
 describe('widget routes refuse bad tokens with 401 and put each refusal on the record', () => {
   it('no token', async () => {
     for (const route of WIDGET_ROUTES) {
-      const before = eventsOfType(server, 'invalid_token_presented').length;
+      const before = (await eventsOfType(server, 'invalid_token_presented')).length;
       const reply = await call(route, null);
       expect(reply.status, label(route, 'no token')).toBe(401);
       expectNoAliceData(reply, label(route, 'no token'));
-      const after = eventsOfType(server, 'invalid_token_presented');
+      const after = await eventsOfType(server, 'invalid_token_presented');
       expect(after.length - before, label(route, 'events recorded')).toBe(1);
       expect(metadataOf(after.at(-1)!).reason).toBe('missing');
     }
@@ -250,12 +250,12 @@ describe('widget routes refuse bad tokens with 401 and put each refusal on the r
     const bad = badTokens(server, ALICE).find((t) => t.name === name)!;
     tokensUsed.add(bad.token);
     for (const route of WIDGET_ROUTES) {
-      const before = eventsOfType(server, 'invalid_token_presented').length;
+      const before = (await eventsOfType(server, 'invalid_token_presented')).length;
       const reply = await call(route, bad.token);
       expect(reply.status, label(route, name)).toBe(401);
       expect(JSON.parse(reply.body)).toMatchObject({ error: { code: 'invalid_token' } });
       expectNoAliceData(reply, label(route, name));
-      const after = eventsOfType(server, 'invalid_token_presented');
+      const after = await eventsOfType(server, 'invalid_token_presented');
       expect(after.length - before, label(route, `${name}: events recorded`)).toBe(1);
       expect(metadataOf(after.at(-1)!).reason, label(route, name)).toBe(bad.reason);
     }
@@ -400,10 +400,10 @@ describe('a token whose session was revoked', () => {
     expect(del.status).toBe(200);
     expect(await del.json()).toEqual({ revoked: 1 });
 
-    const before = eventsOfType(server, 'invalid_token_presented').length;
+    const before = (await eventsOfType(server, 'invalid_token_presented')).length;
     const refused = await asUser(server, bob1, '/v1/me/activity');
     expect(refused.status).toBe(401);
-    const after = eventsOfType(server, 'invalid_token_presented');
+    const after = await eventsOfType(server, 'invalid_token_presented');
     expect(after.length - before).toBe(1);
     expect(metadataOf(after.at(-1)!).reason).toBe('session revoked');
     // Bob himself is not locked out: a token for another session still works.

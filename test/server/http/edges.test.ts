@@ -84,7 +84,7 @@ describe('CORS', () => {
 describe('rate limits', () => {
   it('per user: the 6th request in a minute is 429 with Retry-After, recorded once', async () => {
     const token = await mintToken(edge, { userId: 'usr_limited' });
-    const before = eventsOfType(edge, 'rate_limit_exceeded').length;
+    const before = (await eventsOfType(edge, 'rate_limit_exceeded')).length;
     for (let n = 1; n <= 5; n++)
       expect((await asUser(edge, token, '/v1/me/sessions')).status, `#${n}`).toBe(200);
     const limited = keep('429 user', await asUser(edge, token, '/v1/me/sessions'));
@@ -98,7 +98,7 @@ describe('rate limits', () => {
     });
     expect((await asUser(edge, token, '/v1/me/activity')).status).toBe(429);
 
-    const recorded = eventsOfType(edge, 'rate_limit_exceeded').slice(before);
+    const recorded = (await eventsOfType(edge, 'rate_limit_exceeded')).slice(before);
     expect(recorded).toHaveLength(1);
     expect(metadataOf(recorded[0]!)).toMatchObject({ scope: 'user' });
     expect(recorded[0]!.user_id).toBe('usr_limited');
@@ -108,7 +108,7 @@ describe('rate limits', () => {
   });
 
   it('per ingest key: the 4th batch in a minute is 429 with Retry-After, recorded once', async () => {
-    const before = eventsOfType(edge, 'rate_limit_exceeded').length;
+    const before = (await eventsOfType(edge, 'rate_limit_exceeded')).length;
     for (let n = 1; n <= 3; n++) {
       expect((await ingest(edge, signIn('usr_ingest', `s_${n}`), SECOND_KEY)).status, `#${n}`).toBe(202);
     }
@@ -119,11 +119,11 @@ describe('rate limits', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await ingest(edge, signIn('usr_ingest', 's_5'), SECOND_KEY)).status).toBe(429);
-    const recorded = eventsOfType(edge, 'rate_limit_exceeded').slice(before);
+    const recorded = (await eventsOfType(edge, 'rate_limit_exceeded')).slice(before);
     expect(recorded).toHaveLength(1);
     expect(metadataOf(recorded[0]!)).toMatchObject({ scope: 'ingest' });
     // The refused batch was not stored; the other key still works.
-    const db = eventsOfType(edge, 'login_success').map((e) => e.id);
+    const db = (await eventsOfType(edge, 'login_success')).map((e) => e.id);
     expect(db).not.toContain('ev_limited');
     expect(db).toHaveLength(3);
     expect(keep('202 ingest', await ingest(edge, signIn('usr_ingest', 's_6'))).status).toBe(202);
@@ -139,7 +139,9 @@ describe("the caller's IP", () => {
     expect(res.status).toBe(401);
     const requestId = (await json<{ error: { request_id: string } }>(res)).error.request_id;
     expect(res.headers.get('x-request-id')).toBe(requestId);
-    const row = eventsOfType(server, 'invalid_token_presented').find((e) => e.request_id === requestId);
+    const row = (await eventsOfType(server, 'invalid_token_presented')).find(
+      (e) => e.request_id === requestId,
+    );
     expect(row, `event for request ${requestId}`).toBeDefined();
     return row!.ip;
   }
@@ -208,7 +210,7 @@ describe('errors', () => {
         { widgetSecret: built.env.RECEIPTS_WIDGET_SECRET! },
         { userId: 'usr_500' },
       );
-      built.services.store.sqlite.close(); // every query now throws
+      await built.services.store.close(); // every query now throws
       const res = await built.app.request('/v1/me/activity', {
         headers: { authorization: `Bearer ${token}` },
       });
@@ -222,7 +224,7 @@ describe('errors', () => {
       const logged = built.logs.find((l) => l.includes(body.error.request_id));
       expect(logged, built.logs.join('')).toBeDefined();
     } finally {
-      built.close();
+      await built.close();
     }
   });
 });

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { ActivityItem, Page } from '../../../shared/api.js';
-import { asUser, ROOT, serverEnv, type TestServer, tempDir } from '../../support/server.js';
+import { freshPostgres } from '../../support/postgres.js';
+import { asUser, onPostgres, ROOT, serverEnv, type TestServer, tempDir } from '../../support/server.js';
 
 /** The server's store, opened read-only (the server keeps writing; WAL lets us read beside it). */
 export function openDb(server: TestServer): Database.Database {
@@ -22,16 +24,26 @@ export interface EventRow {
   user_id: string | null;
 }
 
-/** Events of one type with their personal data, oldest first. */
-export function eventsOfType(server: TestServer, type: string): EventRow[] {
+const EVENTS_OF_TYPE = `SELECT e.seq, e.id, e.event_type, e.request_id, e.metadata, p.ip, p.user_id
+  FROM events e LEFT JOIN personal_data p ON p.seq = e.seq WHERE e.event_type = $1 ORDER BY e.seq`;
+
+/** Events of one type with their personal data, oldest first, read from either backend. */
+export async function eventsOfType(server: TestServer, type: string): Promise<EventRow[]> {
+  if (server.dbPath.startsWith('postgres')) {
+    const client = new pg.Client({ connectionString: server.env.RECEIPTS_DB_OWNER ?? server.dbPath });
+    await client.connect();
+    try {
+      return (await client.query<EventRow>(EVENTS_OF_TYPE, [type])).rows.map((r) => ({
+        ...r,
+        seq: Number(r.seq),
+      }));
+    } finally {
+      await client.end();
+    }
+  }
   const db = openDb(server);
   try {
-    return db
-      .prepare<[string], EventRow>(
-        `SELECT e.seq, e.id, e.event_type, e.request_id, e.metadata, p.ip, p.user_id
-         FROM events e LEFT JOIN personal_data p ON p.seq = e.seq WHERE e.event_type = ? ORDER BY e.seq`,
-      )
-      .all(type);
+    return db.prepare<[string], EventRow>(EVENTS_OF_TYPE.replace('$1', '?')).all(type);
   } finally {
     db.close();
   }
@@ -149,7 +161,7 @@ export interface InProcessApp {
   env: Record<string, string>;
   /** What the app logged. */
   logs: string[];
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** The built app (`dist/`, the code the server runs), in-process over a throwaway store. */
@@ -163,9 +175,14 @@ export async function buildApp(extraEnv: Record<string, string> = {}): Promise<I
     dist('store/db.js')
   )) as typeof import('../../../server/store/db.js');
   const env = serverEnv(tempDir('receipts-app-'), extraEnv);
+  if (onPostgres) {
+    const database = await freshPostgres();
+    env.RECEIPTS_DB = database.url;
+    env.RECEIPTS_DB_OWNER = database.ownerUrl;
+  }
   const config = loadConfig(env);
   const store = openStore(config.dbPath);
-  applyMigrations(store);
+  await applyMigrations(store, config.dbOwnerUrl);
   const logs: string[] = [];
   const services = createServices(
     config,
@@ -178,9 +195,7 @@ export async function buildApp(extraEnv: Record<string, string> = {}): Promise<I
     services,
     env,
     logs,
-    close: () => {
-      if (services.store.sqlite.open) services.store.sqlite.close();
-    },
+    close: () => services.store.close(),
   };
 }
 
@@ -200,6 +215,6 @@ export async function registeredRoutes(): Promise<RegisteredRoute[]> {
     }
     return routes;
   } finally {
-    built.close();
+    await built.close();
   }
 }

@@ -87,10 +87,10 @@ describe('a token whose exp is not after its iat', () => {
       { sub: USER, aud: 'receipts', scope: 'user', iat: now, exp: now + delta },
       server.widgetSecret,
     );
-    const before = eventsOfType(server, 'invalid_token_presented').length;
+    const before = (await eventsOfType(server, 'invalid_token_presented')).length;
     const res = await fetch(`${server.url}/v1/me/activity`, { headers: { authorization: `Bearer ${bad}` } });
     expect(res.status).toBe(401);
-    const after = eventsOfType(server, 'invalid_token_presented');
+    const after = await eventsOfType(server, 'invalid_token_presented');
     expect(after.length).toBe(before + 1);
     expect(String(metadataOf(after.at(-1)!).reason)).toMatch(/expire/);
   });

@@ -124,7 +124,7 @@ describe('GET /openapi.json', () => {
           if (!served.paths[path]?.[r.method.toLowerCase()]) missing.push(`${r.method} ${r.path}`);
         }
       } finally {
-        built.close();
+        await built.close();
       }
     }
     expect([...new Set(missing)]).toEqual([]);

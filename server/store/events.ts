@@ -1,0 +1,121 @@
+// The audit log's rows: events (the chain), personal data beside them, and the subjects table that is the
+// one link from a pseudonym back to a person.
+import { type Db, sql } from './sql.js';
+
+export interface EventRow {
+  seq: number;
+  id: string;
+  ts: number;
+  received_at: number;
+  event_type: string;
+  level: string;
+  outcome: string | null;
+  subject: string | null;
+  session_ref: string | null;
+  request_id: string | null;
+  resource_type: string | null;
+  resource_id: string | null;
+  action: string | null;
+  metadata: string | null;
+  pii_commit: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface PersonalRow {
+  seq: number;
+  subject: string | null;
+  salt: Buffer;
+  user_id: string | null;
+  ip: string | null;
+  ip_key: Buffer | null;
+  ip_net: string | null;
+  user_agent: string | null;
+  browser: string | null;
+  os: string | null;
+  device_type: string | null;
+  location: string | null;
+  values: string | null;
+}
+
+export interface Head {
+  seq: number;
+  hash: string;
+}
+
+const INSERT_EVENT = sql(
+  `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject, session_ref, request_id,
+    resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
+   VALUES (@seq, @id, @ts, @received_at, @event_type, @level, @outcome, @subject, @session_ref, @request_id,
+    @resource_type, @resource_id, @action, @metadata, @pii_commit, @prev_hash, @hash)`,
+);
+const INSERT_PERSONAL = sql(
+  `INSERT INTO personal_data (seq, subject, salt, user_id, ip, ip_key, ip_net, user_agent, browser, os,
+    device_type, location, "values") VALUES (@seq, @subject, @salt, @user_id, @ip, @ip_key, @ip_net,
+    @user_agent, @browser, @os, @device_type, @location, @values)`,
+);
+const FIND_ID = sql('SELECT seq FROM events WHERE id = ?');
+const HEAD = sql('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+const RETENTION_HEAD = sql(
+  'SELECT through_seq AS seq, hash FROM retention_checkpoints ORDER BY through_seq DESC LIMIT 1',
+);
+const BY_SEQ = sql('SELECT * FROM events WHERE seq = ?');
+const HASHES_AFTER = sql('SELECT seq, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
+const FIRST_SEQ = sql('SELECT MIN(seq) AS seq FROM events');
+
+export function insertEvent(db: Db, row: EventRow): Promise<number> {
+  return db.run(INSERT_EVENT, row as unknown as Record<string, string | number | null>);
+}
+
+export function insertPersonal(db: Db, row: PersonalRow): Promise<number> {
+  return db.run(INSERT_PERSONAL, row as unknown as Record<string, string | number | Buffer | null>);
+}
+
+export async function hasEvent(db: Db, id: string): Promise<boolean> {
+  return (await db.get(FIND_ID, [id])) !== undefined;
+}
+
+/** The newest event, or (after a retention cut of everything) the head the cut recorded. */
+export async function readHead(db: Db): Promise<Head | undefined> {
+  return (await db.get<Head>(HEAD)) ?? (await db.get<Head>(RETENTION_HEAD));
+}
+
+export function eventAt(db: Db, seq: number): Promise<EventRow | undefined> {
+  return db.get<EventRow>(BY_SEQ, [seq]);
+}
+
+/** Chain hashes of (after, through], oldest first, at most `limit`. */
+export function hashesAfter(
+  db: Db,
+  after: number,
+  through: number,
+  limit: number,
+): Promise<{ seq: number; hash: string }[]> {
+  return db.all(HASHES_AFTER, [after, through, limit]);
+}
+
+export async function firstSeq(db: Db): Promise<number | null> {
+  return (await db.get<{ seq: number | null }>(FIRST_SEQ))?.seq ?? null;
+}
+
+// Subjects.
+const SUBJECT_OF = sql('SELECT pseudonym FROM subjects WHERE user_id = ?');
+const INSERT_SUBJECT = sql('INSERT INTO subjects (user_id, pseudonym, created_at) VALUES (?, ?, ?)');
+const DELETE_SUBJECT = sql('DELETE FROM subjects WHERE user_id = ?');
+const USER_OF = sql('SELECT user_id FROM subjects WHERE pseudonym = ?');
+
+export async function pseudonymOf(db: Db, userId: string): Promise<string | null> {
+  return (await db.get<{ pseudonym: string }>(SUBJECT_OF, [userId]))?.pseudonym ?? null;
+}
+
+export function insertSubject(db: Db, userId: string, pseudonym: string, at: number): Promise<number> {
+  return db.run(INSERT_SUBJECT, [userId, pseudonym, at]);
+}
+
+export function deleteSubject(db: Db, userId: string): Promise<number> {
+  return db.run(DELETE_SUBJECT, [userId]);
+}
+
+export async function userIdOf(db: Db, pseudonym: string): Promise<string | null> {
+  return (await db.get<{ user_id: string }>(USER_OF, [pseudonym]))?.user_id ?? null;
+}

@@ -1,0 +1,103 @@
+// The SQLite side of the seam: better-sqlite3 is synchronous, so each call runs at once and returns a
+// settled promise. Writes go through one connection in group-commit transactions; reads through a second,
+// so a reader never sees a transaction that has not committed yet.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Db, Params, Statement } from './sql.js';
+import type { Transaction } from './transaction.js';
+
+export type Sqlite = Database.Database;
+
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
+  private readonly prepared = new Map<string, Database.Statement>();
+
+  constructor(readonly sqlite: Sqlite) {}
+
+  private statement(st: Statement): Database.Statement {
+    let s = this.prepared.get(st.id);
+    if (!s) {
+      s = this.sqlite.prepare(st.sqlite);
+      this.prepared.set(st.id, s);
+    }
+    return s;
+  }
+
+  // Synchronous forms, for the SQLite-only code paths (migrations, maintenance) and the async ones below.
+  allSync<T>(st: Statement, params?: Params): T[] {
+    const s = this.statement(st);
+    return (params === undefined ? s.all() : s.all(params)) as T[];
+  }
+
+  getSync<T>(st: Statement, params?: Params): T | undefined {
+    const s = this.statement(st);
+    return (params === undefined ? s.get() : s.get(params)) as T | undefined;
+  }
+
+  runSync(st: Statement, params?: Params): number {
+    const s = this.statement(st);
+    return (params === undefined ? s.run() : s.run(params)).changes;
+  }
+
+  all<T>(st: Statement, params?: Params): Promise<T[]> {
+    try {
+      return Promise.resolve(this.allSync<T>(st, params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  get<T>(st: Statement, params?: Params): Promise<T | undefined> {
+    try {
+      return Promise.resolve(this.getSync<T>(st, params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  run(st: Statement, params?: Params): Promise<number> {
+    try {
+      return Promise.resolve(this.runSync(st, params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+export interface SqliteOptions {
+  readonly?: boolean;
+}
+
+export function openSqlite(path: string, options: SqliteOptions = {}): Sqlite {
+  const readonly = options.readonly ?? false;
+  if (!readonly) mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path, { readonly, fileMustExist: readonly });
+  sqlite.pragma('busy_timeout = 5000');
+  if (!readonly) {
+    sqlite.pragma('journal_mode = WAL');
+    // An event is acknowledged only once it is on disk.
+    sqlite.pragma('synchronous = FULL');
+    // Erased bytes must not linger in free pages.
+    sqlite.pragma('secure_delete = ON');
+    sqlite.pragma('foreign_keys = ON');
+  }
+  return sqlite;
+}
+
+/** A write transaction on the writer connection. BEGIN IMMEDIATE takes the write lock up front. */
+export function beginSqlite(db: SqliteDb): Transaction {
+  db.sqlite.exec('BEGIN IMMEDIATE');
+  const exec = (text: string) => {
+    db.sqlite.exec(text);
+    return Promise.resolve();
+  };
+  return {
+    db,
+    savepoint: (name) => exec(`SAVEPOINT ${name}`),
+    release: (name) => exec(`RELEASE ${name}`),
+    rollbackTo: (name) => exec(`ROLLBACK TO ${name}; RELEASE ${name}`),
+    commit: () => exec('COMMIT'),
+    rollback: () => (db.sqlite.inTransaction ? exec('ROLLBACK') : Promise.resolve()),
+  };
+}
