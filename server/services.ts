@@ -46,6 +46,8 @@ export function createServices(
       await log.sync(tx);
       headAtGroupStart = log.head().seq;
     },
+    bind: (tx) => log.bind(tx),
+    afterJob: (tx) => log.flush(tx),
     onRollback: () => log.invalidate(),
     afterCommit: (group) => {
       metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart });

@@ -4,7 +4,7 @@
 import { createHash, hash } from 'node:crypto';
 import { hashesAfter } from '../store/events.js';
 import type { Db } from '../store/sql.js';
-import { insertNode, lastNodeId, nodesById } from '../store/tree.js';
+import { insertNodes, lastNodeId, nodesById } from '../store/tree.js';
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -196,22 +196,29 @@ export class TreeWriter {
   }
 
   async appendLeaf(db: Db, leafHash: Buffer): Promise<void> {
+    await insertNodes(db, this.extend(leafHash));
+  }
+
+  /**
+   * Adds a leaf to the in-memory frontier and returns the nodes to store: the leaf and the parents it
+   * completes, in ascending id order. The audit writer stores them with the event, in the same flush.
+   */
+  extend(leafHash: Buffer): { id: number; hash: Buffer }[] {
     const index = this.leaves;
     let hash = leafHash;
     let level = 0;
-    // The in-memory frontier moves only once the writes are issued; a failure resyncs it from the store.
-    const writes: Promise<number>[] = [insertNode(db, nodeKey(index, 0), hash)];
+    const nodes = [{ id: nodeKey(index, 0), hash }];
     let top = this.frontier[this.frontier.length - 1];
     while (top && top.level === level) {
       this.frontier.pop();
       hash = nodeHashOf(top.hash, hash);
       level++;
-      writes.push(insertNode(db, nodeKey(index, level), hash));
+      nodes.push({ id: nodeKey(index, level), hash });
       top = this.frontier[this.frontier.length - 1];
     }
     this.frontier.push({ level, hash });
     this.leaves = index + 1;
-    await Promise.all(writes);
+    return nodes;
   }
 
   /**

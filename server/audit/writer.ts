@@ -3,11 +3,11 @@
 import canonicalize from 'canonicalize';
 import type { DeviceInfo } from '../../shared/api.js';
 import { random } from '../ids.js';
-import { type Head, insertEvent, insertPersonal, readHead } from '../store/events.js';
-import type { Db } from '../store/sql.js';
+import { appendRows, type EventRow, type Head, type PersonalRow, readHead } from '../store/events.js';
+import type { Db, Params, Statement } from '../store/sql.js';
 import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
 import { Subjects } from './subjects.js';
-import { TreeWriter } from './tree.js';
+import { leafHashOf, TreeWriter } from './tree.js';
 
 export interface PersonalInput {
   ip: string | null;
@@ -58,6 +58,15 @@ export class AuditLog {
   private current: Head = { seq: 0, hash: GENESIS };
   /** Set when in-memory state may be ahead of the store (a rollback); the next group re-reads it. */
   private stale = true;
+  /**
+   * Rows appended but not yet written: they go to the store together when the job ends, or before any
+   * statement of the same transaction that reads those tables (see `bind`).
+   */
+  private pending: { events: EventRow[]; personal: PersonalRow[]; nodes: { id: number; hash: Buffer }[] } = {
+    events: [],
+    personal: [],
+    nodes: [],
+  };
 
   /** `shared`: other processes write the same store, so nothing is cached between transactions. */
   constructor(shared: boolean) {
@@ -80,12 +89,48 @@ export class AuditLog {
       this.subjects.clearCache();
       this.stale = false;
     }
+    this.subjects.startGroup();
   }
 
   /** After a rolled-back transaction the in-memory head may be ahead: the next group re-reads it. */
   invalidate(): void {
     this.stale = true;
+    this.pending = { events: [], personal: [], nodes: [] };
     this.subjects.clearCache();
+  }
+
+  /** Writes the rows appended since the last flush; the group commit calls it at the end of each job. */
+  async flush(db: Db): Promise<void> {
+    const { events, personal, nodes } = this.pending;
+    if (events.length === 0) return;
+    this.pending = { events: [], personal: [], nodes: [] };
+    await appendRows(db, { events, nodes, personal });
+  }
+
+  /**
+   * The transaction as jobs see it: a statement that reads or changes the log's tables first writes what
+   * is pending, so nothing in the transaction ever misses an appended row (an erasure deleting personal
+   * data right after recording an event, a duplicate check, a proof).
+   */
+  bind(db: Db): Db {
+    const before = async (st: Statement) => {
+      if (st.touchesLog && this.pending.events.length > 0) await this.flush(db);
+    };
+    return {
+      dialect: db.dialect,
+      all: async <T>(st: Statement, params?: Params) => {
+        await before(st);
+        return db.all<T>(st, params);
+      },
+      get: async <T>(st: Statement, params?: Params) => {
+        await before(st);
+        return db.get<T>(st, params);
+      },
+      run: async (st: Statement, params?: Params) => {
+        await before(st);
+        return db.run(st, params);
+      },
+    };
   }
 
   /** Reads the head for a process that does not write (a CLI command, a reader). */
@@ -149,32 +194,29 @@ export class AuditLog {
       prev_hash: this.current.hash,
     };
     const hash = rowHash(row);
-    // The head moves before the writes complete, so the next append chains to this one; if any write fails
-    // the job's savepoint rolls back and the group commit invalidates the head.
+    // The head moves now, so the next append chains to this one; the rows are written at the next flush.
+    // If that fails the job's savepoint rolls back and the group commit invalidates all of this.
     this.current = { seq, hash };
-    const writes: Promise<unknown>[] = [insertEvent(db, { ...row, hash })];
-    if (this.treeEnabled) writes.push(this.tree.append(db, hash));
+    this.pending.events.push({ ...row, hash });
+    if (this.treeEnabled) for (const n of this.tree.extend(leafHashOf(hash))) this.pending.nodes.push(n);
     if (salt) {
       const p = e.personal;
-      writes.push(
-        insertPersonal(db, {
-          seq,
-          subject,
-          salt,
-          user_id: e.userId,
-          ip: p?.ip ?? null,
-          ip_key: p?.ipKey ?? null,
-          ip_net: p?.ipNet ?? null,
-          user_agent: p?.userAgent ?? null,
-          browser: p?.device?.browser ?? null,
-          os: p?.device?.os ?? null,
-          device_type: p?.device?.type ?? null,
-          location: p?.location ?? null,
-          values: values ? JSON.stringify(values) : null,
-        }),
-      );
+      this.pending.personal.push({
+        seq,
+        subject,
+        salt,
+        user_id: e.userId,
+        ip: p?.ip ?? null,
+        ip_key: p?.ipKey ?? null,
+        ip_net: p?.ipNet ?? null,
+        user_agent: p?.userAgent ?? null,
+        browser: p?.device?.browser ?? null,
+        os: p?.device?.os ?? null,
+        device_type: p?.device?.type ?? null,
+        location: p?.location ?? null,
+        values: values ? JSON.stringify(values) : null,
+      });
     }
-    await Promise.all(writes);
     return { seq, id: e.id, hash, subject };
   }
 }

@@ -2,7 +2,7 @@
 
 import { randomId } from '../ids.js';
 import type { Deriver } from '../ingest/pipeline.js';
-import { deviceIdOf, insertDevice, touchDevice } from '../store/devices.js';
+import { insertDevice, touchKnownDevice } from '../store/devices.js';
 import { deviceFingerprint } from './user-agent.js';
 
 /** Records the device of each successful event; fills in `deviceId`, and `newDevice` on first sight. */
@@ -12,9 +12,14 @@ export const trackDevices: Deriver = async (applied, tx) => {
   const device = prepared.device;
   if (!appended.subject || !device || e.outcome === 'failure') return;
   const fingerprint = deviceFingerprint(device);
-  const existing = await deviceIdOf(tx, appended.subject, fingerprint);
+  const existing = await touchKnownDevice(tx, {
+    subject: appended.subject,
+    fingerprint,
+    ts: e.ts,
+    ip_net: prepared.ipNet,
+    location: prepared.location,
+  });
   if (existing) {
-    await touchDevice(tx, { id: existing, ts: e.ts, ip_net: prepared.ipNet, location: prepared.location });
     applied.deviceId = existing;
     return;
   }

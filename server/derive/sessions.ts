@@ -4,7 +4,7 @@ import type { SessionStatus } from '../../shared/api.js';
 import { SESSION_ENDING, SESSION_OPENING } from '../../shared/catalog.js';
 import { randomId } from '../ids.js';
 import type { Deriver } from '../ingest/pipeline.js';
-import { endSession, insertSession, sessionByRef, touchSession } from '../store/sessions.js';
+import { endSession, insertSession, touchSessionByRef } from '../store/sessions.js';
 
 export type { SessionRow } from '../store/sessions.js';
 
@@ -26,30 +26,8 @@ export const trackSessions: Deriver = async (applied, tx) => {
   const e = prepared.event;
   if (!e.sessionRef) return;
   const subject = appended.subject;
-  const row = await sessionByRef(tx, e.sessionRef);
-  if (row && subject && row.subject !== subject) return; // a session belongs to one user
   const d = prepared.device;
-  if (!row) {
-    if (!subject || !SESSION_OPENING.has(e.eventType) || e.outcome === 'failure') return;
-    const id = randomId('ses');
-    await insertSession(tx, {
-      id,
-      ref: e.sessionRef,
-      subject,
-      ts: e.ts,
-      ip_net: prepared.ipNet,
-      location: prepared.location,
-      browser: d?.browser ?? null,
-      os: d?.os ?? null,
-      device_type: d?.type ?? null,
-      device_id: applied.deviceId,
-      host_tag: prepared.hostTag,
-    });
-    applied.session = { id, status: 'active', changed: true };
-    return;
-  }
-  await touchSession(tx, {
-    id: row.id,
+  const sighting = {
     ts: e.ts,
     ip_net: prepared.ipNet,
     location: prepared.location,
@@ -57,7 +35,20 @@ export const trackSessions: Deriver = async (applied, tx) => {
     os: d?.os ?? null,
     device_type: d?.type ?? null,
     device_id: applied.deviceId,
-  });
+  };
+  // The common case, a session seen before, is one statement; only a miss reads further.
+  const row = await touchSessionByRef(tx, { ...sighting, ref: e.sessionRef, subject });
+  if (!row) {
+    if (!subject || !SESSION_OPENING.has(e.eventType) || e.outcome === 'failure') return;
+    const id = randomId('ses');
+    // A session belongs to one user: a ref already another subject's opens nothing.
+    if (
+      !(await insertSession(tx, { ...sighting, id, ref: e.sessionRef, subject, host_tag: prepared.hostTag }))
+    )
+      return;
+    applied.session = { id, status: 'active', changed: true };
+    return;
+  }
   const ending = SESSION_ENDING.get(e.eventType);
   if (ending && row.status === 'active') {
     await endSession(tx, row.id, ending, e.ts, ending === 'revoked' ? 'host' : null);

@@ -7,7 +7,7 @@ import type { Bus } from '../bus.js';
 import type { SessionChange } from '../derive/sessions.js';
 import type { GeoLocator } from '../geo/index.js';
 import { uuidv7 } from '../ids.js';
-import { hasEvent } from '../store/events.js';
+import { existingIds } from '../store/events.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { Db } from '../store/sql.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
@@ -113,9 +113,14 @@ export class Pipeline {
       const ids: string[] = [];
       const duplicates: string[] = [];
       const inBatch = new Set<string>();
+      // One read for the whole batch: the ids another request (or another server) stored already.
+      const stored = await existingIds(
+        tx,
+        prepared.map((p) => p.event.id),
+      );
       for (const p of prepared) {
         const id = p.event.id;
-        if (inBatch.has(id) || (await hasEvent(tx, id))) {
+        if (inBatch.has(id) || stored.has(id)) {
           duplicates.push(id);
           continue;
         }

@@ -26,22 +26,22 @@ export interface DeviceRow {
   sessions: number;
 }
 
-const FIND = sql('SELECT id FROM devices WHERE subject = ? AND fingerprint = ?');
 const INSERT = sql(
   `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
      location) VALUES (@id, @subject, @fingerprint, @browser, @os, @device_type, @ts, @ts, @ip_net, @location)`,
 );
-const TOUCH = sql({
+// Find and touch in one statement: the common case (a device seen before) costs one round trip.
+const TOUCH_KNOWN = sql({
   sqlite: `UPDATE devices SET first_seen = MIN(first_seen, @ts),
      location = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
      last_seen = MAX(last_seen, @ts)
-   WHERE id = @id`,
+   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING id`,
   pg: `UPDATE devices SET first_seen = LEAST(first_seen, @ts::bigint),
      location = CASE WHEN @ts::bigint >= last_seen AND @ip_net::text IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts::bigint >= last_seen AND @ip_net::text IS NOT NULL THEN @ip_net ELSE ip_net END,
      last_seen = GREATEST(last_seen, @ts::bigint)
-   WHERE id = @id`,
+   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING id`,
 });
 const COUNT = sql('SELECT COUNT(*) AS n FROM devices WHERE subject = ?');
 const LIST = sql(
@@ -51,14 +51,14 @@ const LIST = sql(
 );
 const DELETE_OF = sql('DELETE FROM devices WHERE subject = ?');
 
-export async function deviceIdOf(db: Db, subject: string, fingerprint: string): Promise<string | null> {
-  return (await db.get<{ id: string }>(FIND, [subject, fingerprint]))?.id ?? null;
+/** Touches the subject's device with this fingerprint; its id, or null when the subject never used it. */
+export async function touchKnownDevice(
+  db: Db,
+  d: { subject: string; fingerprint: string; ts: number; ip_net: string | null; location: string | null },
+): Promise<string | null> {
+  return (await db.get<{ id: string }>(TOUCH_KNOWN, { ...d }))?.id ?? null;
 }
 export const insertDevice = (db: Db, d: NewDevice) => db.run(INSERT, { ...d });
-export const touchDevice = (
-  db: Db,
-  d: { id: string; ts: number; ip_net: string | null; location: string | null },
-) => db.run(TOUCH, { ...d });
 export async function countDevices(db: Db, subject: string): Promise<number> {
   return (await db.get<{ n: number }>(COUNT, [subject]))?.n ?? 0;
 }

@@ -1,6 +1,7 @@
 // The audit log's rows: events (the chain), personal data beside them, and the subjects table that is the
 // one link from a pseudonym back to a person.
-import { type Db, sql } from './sql.js';
+import { type Db, type Param, type Scalar, sql } from './sql.js';
+import { insertNodes } from './tree.js';
 
 export interface EventRow {
   seq: number;
@@ -63,6 +64,59 @@ const BY_SEQ = sql('SELECT * FROM events WHERE seq = ?');
 const HASHES_AFTER = sql('SELECT seq, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
 const FIRST_SEQ = sql('SELECT MIN(seq) AS seq FROM events');
 
+// On PostgreSQL a group's rows go in one statement per table, as arrays unnested into rows: one round trip
+// where a row at a time would be one each. SQLite has no round trip; it takes its prepared insert per row.
+const EVENTS_UNNEST = `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject,
+    session_ref, request_id, resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
+   SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`;
+const PERSONAL_UNNEST = `INSERT INTO personal_data (seq, subject, salt, user_id, ip, ip_key, ip_net, user_agent,
+    browser, os, device_type, location, "values")
+   SELECT * FROM unnest(?::bigint[], ?::text[], ?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::text[],
+    ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`;
+const INSERT_EVENTS_PG = sql({ sqlite: 'SELECT 1', pg: EVENTS_UNNEST });
+const INSERT_PERSONAL_PG = sql({ sqlite: 'SELECT 1', pg: PERSONAL_UNNEST });
+
+const EVENT_COLUMNS = [
+  'seq',
+  'id',
+  'ts',
+  'received_at',
+  'event_type',
+  'level',
+  'outcome',
+  'subject',
+  'session_ref',
+  'request_id',
+  'resource_type',
+  'resource_id',
+  'action',
+  'metadata',
+  'pii_commit',
+  'prev_hash',
+  'hash',
+] as const;
+const PERSONAL_COLUMNS = [
+  'seq',
+  'subject',
+  'salt',
+  'user_id',
+  'ip',
+  'ip_key',
+  'ip_net',
+  'user_agent',
+  'browser',
+  'os',
+  'device_type',
+  'location',
+  'values',
+] as const;
+
+/** Column arrays for an unnest insert. */
+function columns<R, K extends keyof R>(rows: readonly R[], keys: readonly K[]): Param[] {
+  return keys.map((k) => rows.map((r) => r[k] as Scalar));
+}
+
 export function insertEvent(db: Db, row: EventRow): Promise<number> {
   return db.run(INSERT_EVENT, row as unknown as Record<string, string | number | null>);
 }
@@ -71,8 +125,64 @@ export function insertPersonal(db: Db, row: PersonalRow): Promise<number> {
   return db.run(INSERT_PERSONAL, row as unknown as Record<string, string | number | Buffer | null>);
 }
 
+export async function insertEvents(db: Db, rows: readonly EventRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (db.dialect === 'postgres') await db.run(INSERT_EVENTS_PG, columns(rows, EVENT_COLUMNS));
+  else for (const r of rows) await insertEvent(db, r);
+}
+
+export async function insertPersonals(db: Db, rows: readonly PersonalRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  if (db.dialect === 'postgres') await db.run(INSERT_PERSONAL_PG, columns(rows, PERSONAL_COLUMNS));
+  else for (const r of rows) await insertPersonal(db, r);
+}
+
+// A job's appended rows in one round trip on PostgreSQL: the event rows, their tree nodes and their
+// personal data as three inserts of one statement (no foreign keys tie them, so order does not matter).
+const APPEND_PG = sql({
+  sqlite: 'SELECT 1',
+  pg: `WITH e AS (${EVENTS_UNNEST}),
+    n AS (INSERT INTO merkle_nodes (id, hash) SELECT * FROM unnest(?::bigint[], ?::bytea[]))
+    ${PERSONAL_UNNEST}`,
+});
+
+/** Writes a job's appended rows: events, tree nodes, personal data. */
+export async function appendRows(
+  db: Db,
+  rows: {
+    events: readonly EventRow[];
+    nodes: readonly { id: number; hash: Buffer }[];
+    personal: readonly PersonalRow[];
+  },
+): Promise<void> {
+  if (db.dialect !== 'postgres') {
+    await insertEvents(db, rows.events);
+    await insertNodes(db, rows.nodes);
+    await insertPersonals(db, rows.personal);
+    return;
+  }
+  await db.run(APPEND_PG, [
+    ...columns(rows.events, EVENT_COLUMNS),
+    rows.nodes.map((n) => n.id),
+    rows.nodes.map((n) => n.hash),
+    ...columns(rows.personal, PERSONAL_COLUMNS),
+  ]);
+}
+
 export async function hasEvent(db: Db, id: string): Promise<boolean> {
   return (await db.get(FIND_ID, [id])) !== undefined;
+}
+
+const EXISTING_IDS = sql({
+  sqlite: 'SELECT id FROM events WHERE id IN (SELECT value FROM json_each(?))',
+  pg: 'SELECT id FROM events WHERE id = ANY (?::text[])',
+});
+
+/** Which of these event ids are stored already: one read for a whole batch. */
+export async function existingIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const param = db.dialect === 'postgres' ? ids : JSON.stringify(ids);
+  return new Set((await db.all<{ id: string }>(EXISTING_IDS, [param])).map((r) => r.id));
 }
 
 /** The newest event, or (after a retention cut of everything) the head the cut recorded. */

@@ -13,6 +13,10 @@ interface Job {
 export interface GroupCommitHooks {
   /** Called at the start of each group, inside it: in-memory state catches up with commits made elsewhere. */
   beforeGroup: (tx: Db) => Promise<void>;
+  /** The transaction as jobs see it (the audit writer flushes what it buffered before reads of the log). */
+  bind?: (tx: Db) => Db;
+  /** Called after each job's work, inside its savepoint: what the job buffered is written now. */
+  afterJob?: (tx: Db) => Promise<void>;
   /** Called when a job or the whole transaction rolled back: in-memory state must follow the store. */
   onRollback: () => void;
   /** Called after each committed group, with how long its writes and its COMMIT took. */
@@ -84,14 +88,21 @@ export class GroupCommit {
     try {
       tx = await this.begin();
       await this.hooks.beforeGroup(tx.db);
-      for (const job of jobs) {
-        await tx.savepoint('job');
+      const db = this.hooks.bind?.(tx.db) ?? tx.db;
+      // One savepoint per job; between two jobs it is released and opened again in one step, and COMMIT
+      // releases the last one.
+      let open = false;
+      for (const [i, job] of jobs.entries()) {
+        if (!open) await tx.savepoint('job');
+        open = true;
         try {
-          const value = await job.work(tx.db);
-          await tx.release('job');
+          const value = await job.work(db);
+          await this.hooks.afterJob?.(tx.db);
+          if (i < jobs.length - 1) await tx.renew('job');
           outcomes.push({ ok: true, value });
         } catch (error) {
           await tx.rollbackTo('job');
+          open = false;
           this.hooks.onRollback();
           outcomes.push({ ok: false, value: error });
         }

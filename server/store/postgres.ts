@@ -92,6 +92,7 @@ export async function beginPostgres(pool: pg.Pool): Promise<Transaction> {
     db: new PgDb(client),
     savepoint: (name) => exec(`SAVEPOINT ${name}`),
     release: (name) => exec(`RELEASE SAVEPOINT ${name}`),
+    renew: (name) => exec(`RELEASE SAVEPOINT ${name}; SAVEPOINT ${name}`),
     rollbackTo: (name) => exec(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`),
     commit: () => finish('COMMIT'),
     rollback: () => finish('ROLLBACK'),

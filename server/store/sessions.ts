@@ -54,27 +54,29 @@ const ACTIVE = sql(
 const ACTIVE_EXCEPT = sql(
   "SELECT * FROM sessions WHERE subject = ? AND status = 'active' AND ref IS DISTINCT FROM ? ORDER BY last_seen_at DESC",
 );
+// A ref already taken (by another user's session) opens nothing: the insert returns no row.
 const OPEN = sql(
   `INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at, ip_net, location, browser, os,
      device_type, device_id, host_tag) VALUES (@id, @ref, @subject, 'active', @ts, @ts, @ip_net, @location,
-     @browser, @os, @device_type, @device_id, @host_tag)`,
+     @browser, @os, @device_type, @device_id, @host_tag) ON CONFLICT (ref) DO NOTHING RETURNING id`,
 );
 // The newest sighting wins for where the session is; the first one for what it runs on.
-const SEEN = sql({
+// Touched by ref in one statement; a session of another user (the event's subject differs) is left alone.
+const SEEN_BY_REF = sql({
   sqlite: `UPDATE sessions SET
      location = CASE WHEN @ts >= last_seen_at AND @ip_net IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts >= last_seen_at AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
      browser = COALESCE(browser, @browser), os = COALESCE(os, @os), device_type = COALESCE(device_type, @device_type),
      device_id = COALESCE(device_id, @device_id),
      last_seen_at = MAX(last_seen_at, @ts)
-   WHERE id = @id`,
+   WHERE ref = @ref AND (@subject IS NULL OR subject = @subject) RETURNING id, status`,
   pg: `UPDATE sessions SET
      location = CASE WHEN @ts::bigint >= last_seen_at AND @ip_net::text IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts::bigint >= last_seen_at AND @ip_net::text IS NOT NULL THEN @ip_net ELSE ip_net END,
      browser = COALESCE(browser, @browser), os = COALESCE(os, @os), device_type = COALESCE(device_type, @device_type),
      device_id = COALESCE(device_id, @device_id),
      last_seen_at = GREATEST(last_seen_at, @ts::bigint)
-   WHERE id = @id`,
+   WHERE ref = @ref AND (@subject::text IS NULL OR subject = @subject) RETURNING id, status`,
 });
 const END = sql(
   "UPDATE sessions SET status = @status, ended_at = @ts, revoked_by = @by WHERE id = @id AND status = 'active'",
@@ -93,8 +95,15 @@ export const activeSessions = (db: Db, subject: string) => db.all<SessionRow>(AC
 export const activeSessionsExcept = (db: Db, subject: string, ref: string | null) =>
   db.all<SessionRow>(ACTIVE_EXCEPT, [subject, ref]);
 
-export const insertSession = (db: Db, s: NewSession) => db.run(OPEN, { ...s });
-export const touchSession = (db: Db, s: SessionSeen) => db.run(SEEN, { ...s });
+/** Opens a session; false when its ref is already another session's. */
+export async function insertSession(db: Db, s: NewSession): Promise<boolean> {
+  return (await db.get(OPEN, { ...s })) !== undefined;
+}
+/** Touches the session with this ref unless it is another subject's; its id and status, or undefined. */
+export const touchSessionByRef = (
+  db: Db,
+  s: Omit<SessionSeen, 'id'> & { ref: string; subject: string | null },
+): Promise<{ id: string; status: SessionStatus } | undefined> => db.get(SEEN_BY_REF, { ...s });
 /** Ends an active session; returns false when it was not active. */
 export async function endSession(
   db: Db,

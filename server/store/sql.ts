@@ -3,7 +3,9 @@
 // holds a `Db` and passes it back to a store function, never running a statement itself.
 
 export type Dialect = 'sqlite' | 'postgres';
-export type Param = string | number | bigint | Buffer | null;
+export type Scalar = string | number | bigint | Buffer | null;
+/** Arrays travel to PostgreSQL as array parameters (`unnest(?::bigint[])`); SQLite takes scalars only. */
+export type Param = Scalar | readonly Scalar[];
 export type Params = readonly Param[] | Readonly<Record<string, Param>>;
 
 /** A statement compiled for both dialects: `?`/`@name` for SQLite, `$n` for PostgreSQL (named, prepared). */
@@ -14,7 +16,11 @@ export interface Statement {
   readonly names: readonly string[] | null;
   /** The PostgreSQL prepared statement's name; each connection prepares it once. */
   readonly id: string;
+  /** Whether it names a table the audit writer buffers rows for (events, personal data, the tree). */
+  readonly touchesLog: boolean;
 }
+
+const LOG_TABLES = /\b(events|personal_data|merkle_nodes)\b/i;
 
 let counter = 0;
 
@@ -50,7 +56,13 @@ function toPg(text: string): { pg: string; names: string[] | null } {
 export function sql(text: string | { sqlite: string; pg: string }): Statement {
   const sqlite = typeof text === 'string' ? text : text.sqlite;
   const { pg, names } = toPg(typeof text === 'string' ? text : text.pg);
-  return { sqlite, pg, names, id: `r${++counter}` };
+  return {
+    sqlite,
+    pg,
+    names,
+    id: `r${++counter}`,
+    touchesLog: LOG_TABLES.test(sqlite) || LOG_TABLES.test(pg),
+  };
 }
 
 /** Runs statements; inside `transact` it is the transaction, outside it reads the latest committed state. */

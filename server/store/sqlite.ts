@@ -85,19 +85,36 @@ export function openSqlite(path: string, options: SqliteOptions = {}): Sqlite {
   return sqlite;
 }
 
+const control = new WeakMap<Sqlite, Map<string, Database.Statement>>();
+
+/** Transaction-control statements, prepared once per connection: a group runs several per job. */
+function run(sqlite: Sqlite, text: string): void {
+  let prepared = control.get(sqlite);
+  if (!prepared) control.set(sqlite, (prepared = new Map()));
+  let st = prepared.get(text);
+  if (!st) prepared.set(text, (st = sqlite.prepare(text)));
+  st.run();
+}
+
 /** A write transaction on the writer connection. BEGIN IMMEDIATE takes the write lock up front. */
 export function beginSqlite(db: SqliteDb): Transaction {
-  db.sqlite.exec('BEGIN IMMEDIATE');
-  const exec = (text: string) => {
-    db.sqlite.exec(text);
-    return Promise.resolve();
+  const { sqlite } = db;
+  run(sqlite, 'BEGIN IMMEDIATE');
+  const exec = (...texts: string[]): Promise<void> => {
+    try {
+      for (const t of texts) run(sqlite, t);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
   return {
     db,
     savepoint: (name) => exec(`SAVEPOINT ${name}`),
     release: (name) => exec(`RELEASE ${name}`),
-    rollbackTo: (name) => exec(`ROLLBACK TO ${name}; RELEASE ${name}`),
+    renew: (name) => exec(`RELEASE ${name}`, `SAVEPOINT ${name}`),
+    rollbackTo: (name) => exec(`ROLLBACK TO ${name}`, `RELEASE ${name}`),
     commit: () => exec('COMMIT'),
-    rollback: () => (db.sqlite.inTransaction ? exec('ROLLBACK') : Promise.resolve()),
+    rollback: () => (sqlite.inTransaction ? exec('ROLLBACK') : Promise.resolve()),
   };
 }

@@ -11,8 +11,21 @@ const MANY = sql({
   pg: 'SELECT id, hash FROM merkle_nodes WHERE id = ANY (SELECT jsonb_array_elements_text(?::jsonb)::bigint)',
 });
 
+const INSERT_MANY_PG = sql({
+  sqlite: 'SELECT 1',
+  pg: 'INSERT INTO merkle_nodes (id, hash) SELECT * FROM unnest(?::bigint[], ?::bytea[])',
+});
+
 export function insertNode(db: Db, id: number, hash: Buffer): Promise<number> {
   return db.run(INSERT, [id, hash]);
+}
+
+/** Nodes in ascending id order: one statement on PostgreSQL. */
+export async function insertNodes(db: Db, nodes: readonly { id: number; hash: Buffer }[]): Promise<void> {
+  if (nodes.length === 0) return;
+  if (db.dialect === 'postgres')
+    await db.run(INSERT_MANY_PG, [nodes.map((n) => n.id), nodes.map((n) => n.hash)]);
+  else for (const n of nodes) await insertNode(db, n.id, n.hash);
 }
 
 export async function lastNodeId(db: Db): Promise<number | null> {

@@ -21,15 +21,25 @@ let adminKey: string;
 let vkey: string;
 const incidentIds: string[] = [];
 
-function admin(path: string, init: RequestInit = {}, reason: string | null = 'case IR-2026-17') {
-  return fetch(`${server.url}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${adminKey}`,
-      'content-type': 'application/json',
-      ...(reason ? { 'x-access-reason': reason } : {}),
-    },
-  });
+async function admin(path: string, init: RequestInit = {}, reason: string | null = 'case IR-2026-17') {
+  const send = () =>
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: {
+        authorization: `Bearer ${adminKey}`,
+        'content-type': 'application/json',
+        ...(reason ? { 'x-access-reason': reason } : {}),
+      },
+    });
+  try {
+    return await send();
+  } catch (error) {
+    // The CLI runs before this one block the test's event loop for seconds; the server may close the idle
+    // keep-alive connection meanwhile, and the request then goes out on a socket already closed: it never
+    // reached the server, so it is sent again on a new one.
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return send();
+  }
 }
 
 beforeAll(async () => {
