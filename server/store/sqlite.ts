@@ -90,9 +90,15 @@ const control = new WeakMap<Sqlite, Map<string, Database.Statement>>();
 /** Transaction-control statements, prepared once per connection: a group runs several per job. */
 function run(sqlite: Sqlite, text: string): void {
   let prepared = control.get(sqlite);
-  if (!prepared) control.set(sqlite, (prepared = new Map()));
+  if (!prepared) {
+    prepared = new Map();
+    control.set(sqlite, prepared);
+  }
   let st = prepared.get(text);
-  if (!st) prepared.set(text, (st = sqlite.prepare(text)));
+  if (!st) {
+    st = sqlite.prepare(text);
+    prepared.set(text, st);
+  }
   st.run();
 }
 
