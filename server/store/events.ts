@@ -1,27 +1,11 @@
 // The audit log's rows: events (the chain), personal data beside them, and the subjects table that is the
 // one link from a pseudonym back to a person.
+import type { ChainedEvent } from '../../shared/tlog/event-hash.js';
 import { type Db, type Param, type Scalar, sql } from './sql.js';
-import { insertNodes } from './tree.js';
+import { insertNode } from './tree.js';
 
-export interface EventRow {
-  seq: number;
-  id: string;
-  ts: number;
-  received_at: number;
-  event_type: string;
-  level: string;
-  outcome: string | null;
-  subject: string | null;
-  session_ref: string | null;
-  request_id: string | null;
-  resource_type: string | null;
-  resource_id: string | null;
-  action: string | null;
-  metadata: string | null;
-  pii_commit: string | null;
-  prev_hash: string;
-  hash: string;
-}
+/** An events row as stored: the shape the chain hash covers. */
+export type EventRow = ChainedEvent;
 
 export interface PersonalRow {
   seq: number;
@@ -55,17 +39,15 @@ const INSERT_PERSONAL = sql(
     device_type, location, "values") VALUES (@seq, @subject, @salt, @user_id, @ip, @ip_key, @ip_net,
     @user_agent, @browser, @os, @device_type, @location, @values)`,
 );
-const FIND_ID = sql('SELECT seq FROM events WHERE id = ?');
 const HEAD = sql('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
 const RETENTION_HEAD = sql(
   'SELECT through_seq AS seq, hash FROM retention_checkpoints ORDER BY through_seq DESC LIMIT 1',
 );
 const BY_SEQ = sql('SELECT * FROM events WHERE seq = ?');
 const HASHES_AFTER = sql('SELECT seq, hash FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
-const FIRST_SEQ = sql('SELECT MIN(seq) AS seq FROM events');
 
-// On PostgreSQL a group's rows go in one statement per table, as arrays unnested into rows: one round trip
-// where a row at a time would be one each. SQLite has no round trip; it takes its prepared insert per row.
+// On PostgreSQL a job's rows travel as arrays unnested into rows: one round trip where a row at a time would
+// be one each. SQLite has no round trip; it takes its prepared insert per row.
 const EVENTS_UNNEST = `INSERT INTO events (seq, id, ts, received_at, event_type, level, outcome, subject,
     session_ref, request_id, resource_type, resource_id, action, metadata, pii_commit, prev_hash, hash)
    SELECT * FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
@@ -74,8 +56,6 @@ const PERSONAL_UNNEST = `INSERT INTO personal_data (seq, subject, salt, user_id,
     browser, os, device_type, location, "values")
    SELECT * FROM unnest(?::bigint[], ?::text[], ?::bytea[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::text[],
     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`;
-const INSERT_EVENTS_PG = sql({ sqlite: 'SELECT 1', pg: EVENTS_UNNEST });
-const INSERT_PERSONAL_PG = sql({ sqlite: 'SELECT 1', pg: PERSONAL_UNNEST });
 
 const EVENT_COLUMNS = [
   'seq',
@@ -125,18 +105,6 @@ export function insertPersonal(db: Db, row: PersonalRow): Promise<number> {
   return db.run(INSERT_PERSONAL, row as unknown as Record<string, string | number | Buffer | null>);
 }
 
-export async function insertEvents(db: Db, rows: readonly EventRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (db.dialect === 'postgres') await db.run(INSERT_EVENTS_PG, columns(rows, EVENT_COLUMNS));
-  else for (const r of rows) await insertEvent(db, r);
-}
-
-export async function insertPersonals(db: Db, rows: readonly PersonalRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  if (db.dialect === 'postgres') await db.run(INSERT_PERSONAL_PG, columns(rows, PERSONAL_COLUMNS));
-  else for (const r of rows) await insertPersonal(db, r);
-}
-
 // A job's appended rows in one round trip on PostgreSQL: the event rows, their tree nodes and their
 // personal data as three inserts of one statement (no foreign keys tie them, so order does not matter).
 const APPEND_PG = sql({
@@ -156,9 +124,10 @@ export async function appendRows(
   },
 ): Promise<void> {
   if (db.dialect !== 'postgres') {
-    await insertEvents(db, rows.events);
-    await insertNodes(db, rows.nodes);
-    await insertPersonals(db, rows.personal);
+    // No round trips to save: each row through its prepared insert.
+    for (const r of rows.events) await insertEvent(db, r);
+    for (const n of rows.nodes) await insertNode(db, n.id, n.hash);
+    for (const r of rows.personal) await insertPersonal(db, r);
     return;
   }
   await db.run(APPEND_PG, [
@@ -167,10 +136,6 @@ export async function appendRows(
     rows.nodes.map((n) => n.hash),
     ...columns(rows.personal, PERSONAL_COLUMNS),
   ]);
-}
-
-export async function hasEvent(db: Db, id: string): Promise<boolean> {
-  return (await db.get(FIND_ID, [id])) !== undefined;
 }
 
 const EXISTING_IDS = sql({
@@ -202,10 +167,6 @@ export function hashesAfter(
   limit: number,
 ): Promise<{ seq: number; hash: string }[]> {
   return db.all(HASHES_AFTER, [after, through, limit]);
-}
-
-export async function firstSeq(db: Db): Promise<number | null> {
-  return (await db.get<{ seq: number | null }>(FIRST_SEQ))?.seq ?? null;
 }
 
 // Subjects.

@@ -2,7 +2,7 @@
 // each pooled connection parses and plans it once. Write transactions take the chain lock first: appends
 // from every process on the database are serialized there, each process still grouping its own requests.
 import pg from 'pg';
-import { type Db, type Params, pgValues, type Statement } from './sql.js';
+import { type Db, type Param, type Params, pgValues, type Statement } from './sql.js';
 import type { Transaction } from './transaction.js';
 
 // bigint and numeric come back as numbers: seqs, timestamps and counts all fit in 2^53.
@@ -24,34 +24,30 @@ export class PgDb implements Db {
 
   constructor(readonly client: Queryable) {}
 
-  private async query<T>(
-    st: Statement,
-    params: Params | undefined,
-  ): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
-    return this.client.query<T & pg.QueryResultRow>({
-      name: st.id,
-      text: st.pg,
-      values: pgValues(st, params),
-    });
+  private query<T>(st: Statement, values: Param[]): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
+    return this.client.query<T & pg.QueryResultRow>({ name: st.id, text: st.pg, values });
   }
 
   async all<T>(st: Statement, params?: Params): Promise<T[]> {
-    if (holdsNul(pgValues(st, params))) return [];
-    return (await this.query<T>(st, params)).rows;
+    const values = pgValues(st, params);
+    if (holdsNul(values)) return [];
+    return (await this.query<T>(st, values)).rows;
   }
 
   async get<T>(st: Statement, params?: Params): Promise<T | undefined> {
-    if (holdsNul(pgValues(st, params))) return undefined;
-    return (await this.query<T>(st, params)).rows[0];
+    const values = pgValues(st, params);
+    if (holdsNul(values)) return undefined;
+    return (await this.query<T>(st, values)).rows[0];
   }
 
   async run(st: Statement, params?: Params): Promise<number> {
-    if (holdsNul(pgValues(st, params))) {
+    const values = pgValues(st, params);
+    if (holdsNul(values)) {
       // An UPDATE or DELETE of rows keyed by such a value changes nothing; storing one is refused.
       if (/^\s*(UPDATE|DELETE)\b/i.test(st.pg)) return 0;
       throw new Error('a text value holds U+0000, which cannot be stored');
     }
-    return (await this.query(st, params)).rowCount ?? 0;
+    return (await this.query(st, values)).rowCount ?? 0;
   }
 }
 
