@@ -2,7 +2,8 @@
 // measured apart from the client's. Uses autocannon. Receives one options message, replies with one result.
 //
 // modes:
-//   batch   POST /v1/events with `batch`-event bodies, events [0, n) of the spec, `connections` at a time
+//   batch   POST /v1/events with `batch`-event bodies, events [from, n) of the spec (from 0 by default),
+//           `connections` at a time
 //   single  POST /v1/events with one event per request for `duration` seconds (events numbered from `from`)
 //   get     GET `path` with one of `tokens` per request (round robin) for `duration` seconds; with `paths`,
 //           request k goes to paths[k] with tokens[k] (each token's own resource)
@@ -37,9 +38,12 @@ async function run(o) {
   };
   let opts;
   if (o.mode === 'batch') {
-    const batches = Math.ceil(o.n / o.batch);
+    // With `from`, the run sends events [from, n): the rest of a run paused part way.
+    const batches = Math.ceil((o.n - next) / o.batch);
     opts = {
       ...base,
+      // autocannon refuses more connections than requests (a short run part way).
+      connections: Math.min(base.connections, batches),
       amount: batches,
       method: 'POST',
       headers: { authorization: `Bearer ${o.key}`, 'content-type': 'application/json' },

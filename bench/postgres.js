@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { combine, crossCheck, measureRound, mintTokens } from './activity.js';
 import { heavyUsers, makeSpec } from './data.js';
+import { batchRunWithPause, growthCurve, readsNow } from './growth.js';
 import {
   log,
   machine,
@@ -31,6 +32,9 @@ export const POSTGRES_SIZES = QUICK
   ? {
       n: 5_000,
       users: 500,
+      nTwo: 5_000,
+      slice: 1_000,
+      readsAt: 1_000,
       batch: 500,
       batchConnections: 4,
       nSingleRow: 2_000,
@@ -44,10 +48,13 @@ export const POSTGRES_SIZES = QUICK
       tokens: 50,
     }
   : {
-      // 30k rather than 100k: on a busy 2-core machine (b') runs at a few hundred events/s, and the part should
-      // take minutes, not half an hour.
-      n: 30_000,
-      users: 3_000,
+      // 200k rather than 1M (the growth curve in slices of 20k, reads measured at 100k and at the end), and 30k
+      // through two servers: at several hundred events/s on 2 cores the part should take minutes, not an hour.
+      n: 200_000,
+      users: 20_000,
+      nTwo: 30_000,
+      slice: 20_000,
+      readsAt: 100_000,
       batch: 500,
       batchConnections: 4,
       nSingleRow: 20_000,
@@ -83,7 +90,7 @@ async function rawStep(cluster, mode, sz, spec) {
     const pg0 = cluster.cpuSeconds();
     const r = await runRaw(
       mode === 'batch'
-        ? { mode, url: db.ownerUrl, n: sz.n, spec, perTx: sz.batch }
+        ? { mode, url: db.ownerUrl, n: sz.n, spec, perTx: sz.batch, slice: sz.slice }
         : { mode, url: db.ownerUrl, n: sz.nSingleRow, spec, connections: sz.singleConnections },
       'raw-pg.js',
     );
@@ -97,6 +104,7 @@ async function rawStep(cluster, mode, sz, spec) {
       events_per_s: round(r.events_per_s, 0),
       seconds: round(r.seconds, 2),
       client_cpu_us_per_row: r.client_cpu_us_per_row,
+      ...(r.marks ? { growth: growthCurve(r.marks, sz.slice) } : {}),
       ...(pgCpu === null
         ? {}
         : {
@@ -148,27 +156,54 @@ async function httpBatchOne(cluster, sz, spec) {
     log(`(b') one server: ${sz.n} events in ${sz.batch}-event batches, ${sz.batchConnections} connections`);
     const load0 = loadavg();
     const m0 = await serverMetrics(server.url);
+    let pgPaused = 0;
     const pg0 = cluster.cpuSeconds();
-    const r = await runLoad({
-      mode: 'batch',
-      url: `${server.url}/v1/events`,
-      key: server.ingestKey,
-      pid: server.pid,
+    const { load: r, paused: readsMidway } = await batchRunWithPause({
+      server,
+      spec,
       n: sz.n,
       batch: sz.batch,
       connections: sz.batchConnections,
-      spec,
+      slice: sz.slice,
+      pauseAt: sz.readsAt,
+      sampleEvery: QUICK ? 2000 : 10_000,
+      atPause: async () => {
+        const p0 = cluster.cpuSeconds();
+        log(`(b') paused at ${sz.readsAt} events: activity reads`);
+        const reads = await readsNow({
+          server,
+          target: db.url,
+          baselineScript: 'baseline-activity-pg.js',
+          spec,
+          sz: {
+            connections: sz.readConnections,
+            seconds: sz.readSeconds / 2,
+            rounds: sz.readRounds,
+            warmup: sz.readWarmup,
+            tokens: sz.tokens,
+          },
+          label: `reads at ${sz.readsAt} events`,
+        });
+        if (p0 !== null) pgPaused = cluster.cpuSeconds() - p0;
+        return reads;
+      },
     });
-    const pg1 = cluster.cpuSeconds();
+    const pg1 = cluster.cpuSeconds() - pgPaused;
     const m1 = await serverMetrics(server.url);
     const code = await server.stop();
     checkBatches("(b')", r, sz.n, sz.batch, server);
-    const events = Math.min(sz.n, r.ok * sz.batch);
+    const events = Math.min(sz.n, r.events_sent);
+    const growth = growthCurve(r.event_marks, sz.slice, r.rss_events);
+    const firstTwo = r.event_marks.find(([e]) => e >= sz.nTwo);
     const result = {
       events,
       stored_events: await countRows(db.ownerUrl, 'events'),
       seconds: r.seconds,
       events_per_s: round(events / r.seconds, 0),
+      [`first_${sz.nTwo}_events_per_s`]: firstTwo ? round(firstTwo[0] / firstTwo[1], 0) : null,
+      growth,
+      ...(readsMidway ? { reads_midway: { events: sz.readsAt, ...readsMidway } } : {}),
+      rss_timeline: r.rss_events.map(([t, e, rss]) => ({ seconds: t, events: e, rss_mb: rss })),
       ...batchFigures(r, events, r.seconds, m0, m1),
       server_exit: code,
       ...pgShare(pg0, pg1, r.seconds, r.other_processes_cpu_utilisation),
@@ -194,7 +229,7 @@ async function httpBatchTwo(cluster, sz, spec) {
     // The first applies the migrations; the second starts on the migrated schema with the same keys and pepper.
     servers.push(await startServer(dir, serverPgEnv(dir, db)));
     servers.push(await startServer(dir, {}, servers[0].env));
-    const half = sz.n / 2;
+    const half = sz.nTwo / 2;
     const connections = sz.batchConnections / 2;
     log(
       `(b') two servers: ${half} events each in ${sz.batch}-event batches, ${connections} connections each`,
@@ -419,8 +454,8 @@ export async function postgresBench({ onStep = () => {} } = {}) {
           'no subjects, sessions, devices or Merkle tree',
         b:
           `POST /v1/events, ${sz.batch}-event batches, ${sz.batchConnections} connections (autocannon in a separate process), fresh ` +
-          `database, alert rules on; then two servers on one fresh database, ${sz.batchConnections / 2} connections each, each ` +
-          `sent events [0, ${sz.n / 2}) of the set`,
+          `database, alert rules on, paused at ${sz.readsAt} events for the activity read; then two servers on one fresh database, ` +
+          `${sz.batchConnections / 2} connections each, each sent events [0, ${sz.nTwo / 2}) of the set`,
         c: `POST /v1/events, one event per request, ${sz.singleConnections} connections, ${sz.singleSeconds}s after ${sz.singleWarmup}s warm-up, fresh database`,
         d:
           `as (a') with one event per statement (a writable CTE inserting both rows), each committed on its own, from ` +
@@ -450,7 +485,13 @@ export async function postgresBench({ onStep = () => {} } = {}) {
       },
       ratios: {
         b_over_a: round(b.events_per_s / a.events_per_s, 3),
-        two_servers_over_one: round(b2.events_per_s / b.events_per_s, 3),
+        // Against the one server's rate over as many events, on a store of the same size.
+        two_servers_over_one: round(
+          b2.events_per_s / (b[`first_${sz.nTwo}_events_per_s`] ?? b.events_per_s),
+          3,
+        ),
+        b_last_over_first_slice: b.growth.last_over_first,
+        a_last_over_first_slice: a.growth?.last_over_first ?? null,
         two_servers_over_a: round(b2.events_per_s / a.events_per_s, 3),
         c_over_d: round(c.events_per_s / d.events_per_s, 3),
         activity_receipts_over_baseline: round(readRatio, 3),

@@ -68,7 +68,7 @@ function multiInsert(table, columns, count) {
   return `INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`;
 }
 
-async function batch(client, o, spec, timed) {
+async function batch(client, o, spec, timed, marks) {
   let head = { seq: 0, hash: GENESIS };
   const events = [];
   for (let from = 0; from < o.n; from += o.perTx) {
@@ -89,6 +89,8 @@ async function batch(client, o, spec, timed) {
       await client.query(multiInsert('personal_data', PERSONAL_COLUMNS, events.length), pd);
       await client.query('COMMIT');
     });
+    const done = Math.min(o.n, from + o.perTx);
+    if (o.slice && done % o.slice === 0) marks.push([done, round(timed.seconds(), 3)]);
   }
 }
 
@@ -140,10 +142,13 @@ async function main() {
     const c = process.cpuUsage(c0);
     timedCpu += c.user + c.system;
   };
+  timed.seconds = () => Number(timedNs) / 1e9;
+  // [rows so far, timed seconds so far] at every `slice` rows: the ceiling's own growth curve.
+  const marks = [];
   const wallStart = process.hrtime.bigint();
   const sys0 = systemCpu();
   const own0 = process.cpuUsage();
-  if (o.mode === 'batch') await batch(client, o, spec, timed);
+  if (o.mode === 'batch') await batch(client, o, spec, timed, marks);
   else await single(o.url, o, spec, timed);
   const wall = Number(process.hrtime.bigint() - wallStart) / 1e9;
   const own = process.cpuUsage(own0);
@@ -166,6 +171,7 @@ async function main() {
       events_per_s: rows[0].events / seconds,
       client_cpu_us_per_row: round(timedCpu / rows[0].events, 1),
       cpu_seconds_besides_client: round(Math.max(0, othersAndPg), 2),
+      ...(o.slice ? { marks } : {}),
     })}\n`,
   );
 }

@@ -22,7 +22,7 @@ function open(path) {
 }
 
 function main() {
-  const { mode, dir, n, spec: rawSpec } = JSON.parse(process.argv[2]);
+  const { mode, dir, n, spec: rawSpec, slice } = JSON.parse(process.argv[2]);
   const spec = makeSpec(rawSpec);
   const db = open(join(dir, `raw-${mode}.db`));
   const insert = db.prepare(
@@ -45,6 +45,8 @@ function main() {
   let timed = 0n;
   let timedCpu = 0; // µs of CPU inside the timed region
   const chunk = mode === 'batch' ? 1000 : 100;
+  // [rows so far, timed seconds so far] at every `slice` rows: the ceiling's own growth curve.
+  const marks = [];
   const wallStart = process.hrtime.bigint();
   const sys0 = systemCpu();
   const own0 = process.cpuUsage();
@@ -57,6 +59,8 @@ function main() {
     timed += process.hrtime.bigint() - t0;
     const c = process.cpuUsage(c0);
     timedCpu += c.user + c.system;
+    const done = Math.min(n, from + chunk);
+    if (slice && done % slice === 0) marks.push([done, round(Number(timed) / 1e9, 3)]);
   }
   const wall = Number(process.hrtime.bigint() - wallStart) / 1e9;
   const own = process.cpuUsage(own0);
@@ -65,7 +69,7 @@ function main() {
   const count = db.prepare('SELECT count(*) AS c FROM events').get().c;
   db.close();
   process.stdout.write(
-    `${JSON.stringify({ mode, rows: count, rows_per_tx: perTx, seconds, wall_seconds: wall, events_per_s: count / seconds, cpu_us_per_row: round(timedCpu / count, 1), other_processes_cpu_utilisation: round(Math.max(0, others) / wall, 2) })}\n`,
+    `${JSON.stringify({ mode, rows: count, rows_per_tx: perTx, seconds, wall_seconds: wall, events_per_s: count / seconds, cpu_us_per_row: round(timedCpu / count, 1), other_processes_cpu_utilisation: round(Math.max(0, others) / wall, 2), ...(slice ? { marks } : {}) })}\n`,
   );
 }
 

@@ -7,6 +7,54 @@ const mark = (ok) => (ok ? '✅' : '❌');
 const count = (x) =>
   x >= 1e6 && x % 1e6 === 0 ? `${x / 1e6}M` : x >= 1000 && x % 1000 === 0 ? `${x / 1000}k` : String(x);
 
+/** The growth curve of one backend: its batch run and the ceiling per slice, RSS, and reads early and late. */
+function growthLines(title, b, aGrowth, early, late) {
+  if (!b?.growth) return [];
+  const g = b.growth;
+  const a = aGrowth?.slices ?? [];
+  const out = [
+    title,
+    '',
+    '| events stored | batch ingest, events/s | ceiling (raw), events/s | server peak RSS in the slice |',
+    '|---|--:|--:|--:|',
+  ];
+  g.slices.forEach((sl, i) => {
+    out.push(
+      `| ${count(sl.events_from)}–${count(sl.events_to)} | ${n(sl.events_per_s)} | ${n(a[i]?.events_per_s)} | ${sl.peak_rss_mb ? `${f(sl.peak_rss_mb, 0)} MB` : '—'} |`,
+    );
+  });
+  out.push(
+    '',
+    `Last slice over first: **${f(g.last_over_first)}** (aim ≥ 0.8 ${mark((g.last_over_first ?? 0) >= 0.8)}); the ceiling's own: ${f(aGrowth?.last_over_first)}.`,
+    '',
+    '| activity read at | Receipts req/s | p50 / p99 | baseline req/s | p50 / p99 | Receipts / baseline |',
+    '|---|--:|--:|--:|--:|--:|',
+  );
+  for (const [at, r] of [early, late]) {
+    if (!r) continue;
+    out.push(
+      `| ${count(at)} events | ${n(r.receipts.req_per_s)} | ${f(r.receipts.p50_ms, 0)} / ${f(r.receipts.p99_ms, 0)} ms | ${n(r.baseline.req_per_s)} | ${f(r.baseline.p50_ms, 0)} / ${f(r.baseline.p99_ms, 0)} ms | ${f(r.receipts_over_baseline)} |`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
+/** An activity.json-shaped result as the growth table's row. */
+const readsOf = (receipts, baseline) => ({
+  receipts: {
+    req_per_s: receipts.req_per_s,
+    p50_ms: receipts.latency_ms.p50,
+    p99_ms: receipts.latency_ms.p99,
+  },
+  baseline: {
+    req_per_s: baseline.req_per_s,
+    p50_ms: baseline.latency_ms.p50,
+    p99_ms: baseline.latency_ms.p99,
+  },
+  receipts_over_baseline: receipts.req_per_s / baseline.req_per_s,
+});
+
 export function summary(results) {
   const lines = [];
   const any =
@@ -34,7 +82,7 @@ export function summary(results) {
       '| run | events/s | ratio | aim |',
       '|---|--:|--:|:--|',
       `| (a) raw better-sqlite3, 1000 rows per transaction, hash chain — the ceiling | ${n(r.a_raw_batch.events_per_s)} | | |`,
-      `| (b) \`POST /v1/events\`, 1000-event batches (alert rules on) | ${n(b.events_per_s)} | b/a ${f(ing.ratios.b_over_a)} | ≥ 0.4 (stretch 0.6) ${mark(ing.aims.b_over_a.met)} |`,
+      `| (b) \`POST /v1/events\`, 1000-event batches (alert rules on) | ${n(b.events_per_s)} | b/a ${f(ing.ratios.b_over_a)} | ≥ 0.6 ${mark(ing.aims.b_over_a.met)} |`,
       `| (b) first ${count(r.b_http_batch_rules_off.events)} events with \`RECEIPTS_RULES=off\` (rules on, same events: ${n(b[`first_${r.b_http_batch_rules_off.events}_events_per_s`])}) | ${n(r.b_http_batch_rules_off.events_per_s)} | off/on ${f(ing.ratios.rules_off_over_on_same_events)} | |`,
       `| (c) single-event POSTs, 64 connections (group commit; p50 ${f(r.c_http_single_64.latency_ms.p50, 0)} ms, p99 ${f(r.c_http_single_64.latency_ms.p99, 0)} ms) | ${n(r.c_http_single_64.events_per_s)} | c/d ${f(ing.ratios.c_over_d)} | ≥ 1.5 ${mark(ing.aims.c_over_d.met)} |`,
       `| (d) raw better-sqlite3, one row per \`synchronous=FULL\` transaction | ${n(r.d_raw_single.events_per_s)} | | |`,
@@ -132,6 +180,28 @@ export function summary(results) {
       '',
       `What limits two servers here: ${pgr.limits_two_servers}`,
       '',
+    );
+    const b = r.b_http_batch_one_server;
+    lines.push(
+      ...growthLines(
+        `**How PostgreSQL grows** (the (b') run above, ${count(b.events)} events in slices of ${count(b.growth?.slice_events ?? 0)}; the activity read with the ingest paused half way, and at the end)`,
+        b,
+        r.a_raw_batch.growth,
+        b.reads_midway ? [b.reads_midway.events, b.reads_midway] : [0, null],
+        [b.events, readsOf(rc, bl)],
+      ),
+    );
+  }
+  if (ing) {
+    const b = ing.results.b_http_batch;
+    lines.push(
+      ...growthLines(
+        `**How SQLite grows** (the (b) run above, ${count(b.events)} events in slices of ${count(b.growth?.slice_events ?? 0)}; the activity read with the ingest paused after the first slice, and on the whole store${act ? ' (the activity benchmark)' : ''})`,
+        b,
+        ing.results.a_raw_batch.growth,
+        b.reads_at_first_slice ? [b.reads_at_first_slice.events, b.reads_at_first_slice] : [0, null],
+        act ? [act.store.events, readsOf(act.results.receipts, act.results.baseline)] : [0, null],
+      ),
     );
   }
   return `${lines.join('\n')}`;
