@@ -1,9 +1,8 @@
 // Where an address is, roughly: country, region and city from an offline MaxMind-format database, looked up
 // at ingest. Nothing is fetched at run time. Coordinates in the database are never read out.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Reader, type Response } from 'maxmind';
 import type { Place } from '../../shared/api.js';
+import { MmdbFile } from './mmdb-file.js';
 
 /** Where the database comes from: the bundled DB-IP Lite files, an operator's `.mmdb`, or nowhere. */
 export type GeoSource = { kind: 'bundled' } | { kind: 'file'; path: string } | { kind: 'off' };
@@ -39,8 +38,8 @@ export function placeOf(record: GeoRecord | null): Place | null {
 }
 
 export class GeoLocator {
-  private v4: Reader<Response> | null | undefined;
-  private v6: Reader<Response> | null | undefined;
+  private v4: MmdbFile | null | undefined;
+  private v6: MmdbFile | null | undefined;
   /** By masked network (/24, /48): neighbours share a place, and repeat sign-ins cost a map read. */
   private readonly cache = new Map<string, Place | null>();
 
@@ -74,7 +73,7 @@ export class GeoLocator {
   }
 
   /** Opens a database the first time it is needed (once; a file that cannot be read turns lookups off). */
-  private reader(v6: boolean): Reader<Response> | null {
+  private reader(v6: boolean): MmdbFile | null {
     if (this.source.kind === 'file') {
       this.v4 ??= open(this.source.path);
       return this.v4;
@@ -88,9 +87,10 @@ export class GeoLocator {
   }
 }
 
-function open(path: string): Reader<Response> | null {
+/** The search tree stays on disk (see mmdb-file.ts): the two bundled files would be 130 MB in memory. */
+function open(path: string): MmdbFile | null {
   try {
-    return new Reader<Response>(readFileSync(path));
+    return new MmdbFile(path);
   } catch {
     return null;
   }
