@@ -17,6 +17,7 @@ import { openStore, type Store } from './store/db.js';
 import { DeviceBuffer } from './store/devices.js';
 import { GroupCommit } from './store/group-commit.js';
 import { SessionBuffer, sessionByRef } from './store/sessions.js';
+import { RuleHitBuffer } from './store/windows.js';
 import { bindWriteBehind } from './store/write-behind.js';
 import { Outbox } from './webhooks/outbox.js';
 
@@ -46,7 +47,8 @@ export function createServices(
   // The derived rows a job keeps in memory and writes when it ends, like the log's own rows.
   const sessions = new SessionBuffer();
   const devices = new DeviceBuffer();
-  const buffers = [devices, sessions];
+  const windows = new RuleHitBuffer();
+  const buffers = [devices, sessions, windows];
   const commit = new GroupCommit(() => store.begin(), {
     beforeGroup: async (tx) => {
       await log.sync(tx);
@@ -100,6 +102,7 @@ export function createServices(
         production: config.production,
         pepper: config.pepper,
         raiser: new AlertRaiser(outbox, config.rules),
+        windows,
         sessionNetwork: async (tx, ref) => (await sessionByRef(tx, ref))?.ip_net ?? null,
       }),
     );

@@ -26,7 +26,7 @@ export interface Statement {
 
 const LOG_TABLES = /\b(events|personal_data|merkle_nodes)\b/i;
 /** Derived tables whose rows a job keeps in memory and writes once at its end (server/store/write-behind.ts). */
-export const BUFFERED_TABLES = ['sessions', 'devices'] as const;
+export const BUFFERED_TABLES = ['sessions', 'devices', 'rule_hits'] as const;
 export type BufferedTable = (typeof BUFFERED_TABLES)[number];
 const WRITES = /\b(INSERT|UPDATE|DELETE)\b/i;
 const mentions = (text: string, table: string) => new RegExp(`\\b${table}\\b`, 'i').test(text);

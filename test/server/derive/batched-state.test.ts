@@ -20,6 +20,11 @@ const SESSIONS =
 const DEVICES =
   sql(`SELECT u.user_id, d.fingerprint, d.browser, d.os, d.device_type, d.first_seen, d.last_seen,
     d.ip_net FROM devices d JOIN subjects u ON u.pseudonym = d.subject ORDER BY u.user_id, d.fingerprint`);
+// Pseudonyms differ between two servers; everything else about a hit or an alert must not.
+const HITS = sql(`SELECT kind, ts, flag, event_id,
+    CASE WHEN kind = 'failure_ip' THEN (SELECT user_id FROM subjects WHERE pseudonym = net) ELSE net END AS net
+  FROM rule_hits ORDER BY id`);
+const ALERTS = sql('SELECT rule, severity, status, summary, event_ids FROM alerts ORDER BY created_at, rule');
 const ID_FORMAT = sql('SELECT id FROM sessions UNION ALL SELECT id FROM devices');
 
 const UAS = [
@@ -126,6 +131,77 @@ describe('sessions and devices written once per batch', () => {
     expect(new Set(b.sessions.map((s) => s.status))).toEqual(new Set(['active', 'ended']));
     expect(b.devices.length).toBeGreaterThan(5);
     expect(b.sessions.filter((s) => s.user_id === 'usr_batch_9')).toEqual([]);
+  });
+
+  it('the alert rules read the hits a batch added as if each event had been sent alone', async () => {
+    const t = (m: number) => new Date(Date.parse('2026-11-30T10:00:00Z') + m * 20_000).toISOString();
+    const events: Record<string, unknown>[] = [];
+    // Failures from one address against three accounts (per-IP and per-account windows), then sign-ins
+    // from two networks, a new device, and an export right after a sign-in from a new network.
+    for (let i = 0; i < 20; i++)
+      events.push({
+        id: `ev_rule_f${i}`,
+        event_type: 'login_failure',
+        outcome: 'failure',
+        user_id: `usr_rule_${i % 3}`,
+        ip_address: '192.0.2.77',
+        timestamp: t(i),
+      });
+    const ua = { user_agent: UAS[0] };
+    events.push(
+      {
+        ...signIn('usr_rule_0', 'hs_rule_a', ua),
+        id: 'ev_rule_s1',
+        ip_address: '198.51.100.5',
+        timestamp: t(30),
+      },
+      {
+        ...signIn('usr_rule_0', 'hs_rule_b', ua),
+        id: 'ev_rule_s2',
+        ip_address: '198.51.101.6',
+        timestamp: t(31),
+      },
+      {
+        ...signIn('usr_rule_0', 'hs_rule_c'),
+        id: 'ev_rule_s3',
+        ip_address: '203.0.113.9',
+        timestamp: t(32),
+        user_agent: UAS[2],
+      },
+      {
+        event_type: 'password_change',
+        outcome: 'success',
+        user_id: 'usr_rule_0',
+        session_id: 'hs_rule_c',
+        id: 'ev_rule_p',
+        timestamp: t(33),
+      },
+      {
+        event_type: 'data_export',
+        outcome: 'success',
+        user_id: 'usr_rule_0',
+        session_id: 'hs_rule_c',
+        id: 'ev_rule_x',
+        ip_address: '203.0.113.9',
+        timestamp: t(34),
+      },
+    );
+    const { batched, single } = await batchAndSingles(events);
+    const rules = async (a: InProcessApp) => ({
+      hits: await a.services.store.db.all(HITS),
+      alerts: await a.services.store.db.all(ALERTS),
+    });
+    const b = await rules(batched);
+    expect(b).toEqual(await rules(single));
+    expect(new Set(b.alerts.map((a) => (a as { rule: string }).rule))).toEqual(
+      new Set([
+        'failures_per_ip',
+        'failures_per_account',
+        'two_networks',
+        'new_device',
+        'new_network_export',
+      ]),
+    );
   });
 
   it('a revocation in the middle of a batch sees the batch’s sessions and stays revoked', async () => {
