@@ -2,8 +2,8 @@
 import { AuditLog } from './audit/writer.js';
 import { Bus } from './bus.js';
 import type { Config } from './config.js';
-import { trackDevices } from './derive/devices.js';
-import { trackSessions } from './derive/sessions.js';
+import { prefetchDevices, trackDevices } from './derive/devices.js';
+import { prefetchSessions, trackSessions } from './derive/sessions.js';
 import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
 import type { Logger } from './log.js';
@@ -14,8 +14,11 @@ import { alertRules } from './rules/engine.js';
 import { AlertRaiser } from './rules/raise.js';
 import { KeyRing } from './security/keys.js';
 import { openStore, type Store } from './store/db.js';
+import { DeviceBuffer } from './store/devices.js';
 import { GroupCommit } from './store/group-commit.js';
-import { sessionByRef } from './store/sessions.js';
+import { SessionBuffer, sessionByRef } from './store/sessions.js';
+import { RuleHitBuffer } from './store/windows.js';
+import { bindWriteBehind } from './store/write-behind.js';
 import { Outbox } from './webhooks/outbox.js';
 
 export interface Services {
@@ -41,14 +44,27 @@ export function createServices(
   const metrics = new Metrics();
   let headAtGroupStart = 0;
   let pipeline: Pipeline | null = null;
+  // The derived rows a job keeps in memory and writes when it ends, like the log's own rows.
+  const sessions = new SessionBuffer();
+  const devices = new DeviceBuffer();
+  const windows = new RuleHitBuffer();
+  const buffers = [devices, sessions, windows];
   const commit = new GroupCommit(() => store.begin(), {
     beforeGroup: async (tx) => {
       await log.sync(tx);
       headAtGroupStart = log.head().seq;
+      // What the last transaction cached may be stale: another server or a CLI verb may have written since.
+      for (const b of buffers) b.drop();
     },
-    bind: (tx) => log.bind(tx),
-    afterJob: (tx) => log.flush(tx),
-    onRollback: () => log.invalidate(),
+    bind: (tx) => bindWriteBehind(log.bind(tx), buffers),
+    afterJob: async (tx) => {
+      await log.flush(tx);
+      for (const b of buffers) await b.flush(tx);
+    },
+    onRollback: () => {
+      log.invalidate();
+      for (const b of buffers) b.drop();
+    },
     afterCommit: (group) => {
       metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart });
       pipeline?.announce();
@@ -77,8 +93,8 @@ export function createServices(
     metrics,
   };
   // Derivers run in this order on every appended event: each may read what the ones before filled in.
-  pipeline.use(trackDevices);
-  pipeline.use(trackSessions);
+  pipeline.use(trackDevices(devices), prefetchDevices(devices));
+  pipeline.use(trackSessions(sessions), prefetchSessions(sessions));
   if (config.rules.enabled) {
     pipeline.use(
       alertRules({
@@ -86,6 +102,7 @@ export function createServices(
         production: config.production,
         pepper: config.pepper,
         raiser: new AlertRaiser(outbox, config.rules),
+        windows,
         sessionNetwork: async (tx, ref) => (await sessionByRef(tx, ref))?.ip_net ?? null,
       }),
     );

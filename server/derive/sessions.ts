@@ -2,9 +2,9 @@
 import { createHmac } from 'node:crypto';
 import type { SessionStatus } from '../../shared/api.js';
 import { SESSION_ENDING, SESSION_OPENING } from '../../shared/catalog.js';
-import { randomId } from '../ids.js';
-import type { Deriver } from '../ingest/pipeline.js';
-import { endSession, insertSession, touchSessionByRef } from '../store/sessions.js';
+import { timeOrderedId } from '../ids.js';
+import type { Deriver, Prefetch } from '../ingest/pipeline.js';
+import type { SessionBuffer } from '../store/sessions.js';
 
 export type { SessionRow } from '../store/sessions.js';
 
@@ -20,40 +20,63 @@ export function sessionRef(pepper: Buffer, hostSessionId: string): string {
   return createHmac('sha256', pepper).update(hostSessionId).digest('base64url');
 }
 
+/** Reads a batch's sessions in one statement, before its events apply. */
+export function prefetchSessions(sessions: SessionBuffer): Prefetch {
+  return (tx, batch) =>
+    sessions.prefetch(
+      tx,
+      batch.flatMap((p) => p.event.sessionRef ?? []),
+    );
+}
+
 /** Applies each event to the state of its session; fills in `session`. Runs after `trackDevices`. */
-export const trackSessions: Deriver = async (applied, tx) => {
-  const { prepared, appended } = applied;
-  const e = prepared.event;
-  if (!e.sessionRef) return;
-  const subject = appended.subject;
-  const d = prepared.device;
-  const sighting = {
-    ts: e.ts,
-    ip_net: prepared.ipNet,
-    location: prepared.location,
-    browser: d?.browser ?? null,
-    os: d?.os ?? null,
-    device_type: d?.type ?? null,
-    device_id: applied.deviceId,
-  };
-  // The common case, a session seen before, is one statement; only a miss reads further.
-  const row = await touchSessionByRef(tx, { ...sighting, ref: e.sessionRef, subject });
-  if (!row) {
-    if (!subject || !SESSION_OPENING.has(e.eventType) || e.outcome === 'failure') return;
-    const id = randomId('ses');
-    // A session belongs to one user: a ref already another subject's opens nothing.
-    if (
-      !(await insertSession(tx, { ...sighting, id, ref: e.sessionRef, subject, host_tag: prepared.hostTag }))
-    )
+export function trackSessions(sessions: SessionBuffer): Deriver {
+  return async function trackSession(applied, tx) {
+    const { prepared, appended } = applied;
+    const e = prepared.event;
+    if (!e.sessionRef) return;
+    const subject = appended.subject;
+    const d = prepared.device;
+    const sighting = {
+      ts: e.ts,
+      ip_net: prepared.ipNet,
+      location: prepared.location,
+      browser: d?.browser ?? null,
+      os: d?.os ?? null,
+      device_type: d?.type ?? null,
+      device_id: applied.deviceId,
+    };
+    const row = await sessions.touch(tx, { ...sighting, ref: e.sessionRef, subject });
+    if (!row) {
+      if (!subject || !SESSION_OPENING.has(e.eventType) || e.outcome === 'failure') return;
+      // Time-ordered, so new rows land at the end of the id index.
+      const id = timeOrderedId('ses');
+      // A session belongs to one user: a ref already another subject's opens nothing.
+      if (
+        !(await sessions.open(tx, {
+          ...sighting,
+          id,
+          ref: e.sessionRef,
+          subject,
+          host_tag: prepared.hostTag,
+        }))
+      )
+        return;
+      applied.session = { id, status: 'active', changed: true };
       return;
-    applied.session = { id, status: 'active', changed: true };
-    return;
-  }
-  const ending = SESSION_ENDING.get(e.eventType);
-  if (ending && row.status === 'active') {
-    await endSession(tx, row.id, ending, e.ts, ending === 'revoked' ? 'host' : null);
-    applied.session = { id: row.id, status: ending, changed: true };
-    return;
-  }
-  applied.session = { id: row.id, status: row.status, changed: false };
-};
+    }
+    const ending = SESSION_ENDING.get(e.eventType);
+    if (ending && row.status === 'active') {
+      await sessions.end(
+        tx,
+        { id: row.id, ref: e.sessionRef },
+        ending,
+        e.ts,
+        ending === 'revoked' ? 'host' : null,
+      );
+      applied.session = { id: row.id, status: ending, changed: true };
+      return;
+    }
+    applied.session = { id: row.id, status: row.status, changed: false };
+  };
+}

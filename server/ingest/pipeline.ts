@@ -35,6 +35,15 @@ export interface Derived {
 // biome-ignore lint/suspicious/noConfusingVoidType: a deriver that only writes state returns nothing.
 export type Deriver = (applied: Applied, tx: Db) => Promise<Derived | void>;
 
+/**
+ * Reads ahead, once per batch, what a deriver will look up for each of its events (sessions by ref,
+ * devices by user), so that it finds them in memory.
+ */
+export type Prefetch = (tx: Db, batch: readonly PreparedEvent[]) => Promise<void>;
+
+/** Smaller batches touch their rows directly: a read ahead would cost as many statements as it saves. */
+const PREFETCH_FROM = 4;
+
 export interface Applied {
   prepared: PreparedEvent;
   appended: Appended;
@@ -57,15 +66,17 @@ const isPrepared = (e: OwnEvent | PreparedEvent): e is PreparedEvent => 'redacte
 
 export class Pipeline {
   private readonly derivers: Deriver[] = [];
+  private readonly prefetches: Prefetch[] = [];
   /** Subjects touched in the current transaction, announced once it commits. */
   private touched = new Map<string, { seq: number; sessions: Set<string> }>();
   private alerts: { subject: string; id: string }[] = [];
 
   constructor(readonly deps: PipelineDeps) {}
 
-  /** Registers a deriver; they run in the order registered. */
-  use(deriver: Deriver): void {
+  /** Registers a deriver; they run in the order registered. `prefetch` reads ahead for a whole batch. */
+  use(deriver: Deriver, prefetch?: Prefetch): void {
     this.derivers.push(deriver);
+    if (prefetch) this.prefetches.push(prefetch);
   }
 
   prepare(event: IngestEvent): PreparedEvent {
@@ -118,6 +129,7 @@ export class Pipeline {
         tx,
         prepared.map((p) => p.event.id),
       );
+      const fresh: PreparedEvent[] = [];
       for (const p of prepared) {
         const id = p.event.id;
         if (inBatch.has(id) || stored.has(id)) {
@@ -125,8 +137,12 @@ export class Pipeline {
           continue;
         }
         inBatch.add(id);
+        fresh.push(p);
+      }
+      if (fresh.length >= PREFETCH_FROM) for (const read of this.prefetches) await read(tx, fresh);
+      for (const p of fresh) {
         await this.apply(tx, p);
-        ids.push(id);
+        ids.push(p.event.id);
       }
       return { accepted: ids.length, duplicates: duplicates.length, ids, duplicate_ids: duplicates };
     });

@@ -6,7 +6,7 @@ import type { RulesConfig } from '../config.js';
 import { presentDevice } from '../derive/user-agent.js';
 import type { Applied, Derived, Deriver, OwnEvent } from '../ingest/pipeline.js';
 import type { Db } from '../store/sql.js';
-import { addHit, hasHistory, hitsBetween, usedNetwork } from '../store/windows.js';
+import type { RuleHitBuffer } from '../store/windows.js';
 import { placeFrom } from '../views/place.js';
 import type { AlertDraft, AlertRaiser } from './raise.js';
 
@@ -33,6 +33,8 @@ export interface RuleDeps {
   production: boolean;
   pepper: Buffer;
   raiser: AlertRaiser;
+  /** The windows, with the hits this job added still in memory. */
+  windows: RuleHitBuffer;
   /** The latest network of the session with this ref: where an event without an address came from. */
   sessionNetwork?: (tx: Db, ref: string) => Promise<string | null>;
 }
@@ -62,7 +64,7 @@ export function alertRules(deps: RuleDeps): Deriver {
 }
 
 function rules(deps: RuleDeps) {
-  const { config } = deps;
+  const { config, windows } = deps;
   // Source addresses are keyed by an HMAC: the rules never keep a raw IP.
   const ipKey = (ip: string) => `ip:${createHmac('sha256', deps.pepper).update(ip).digest('base64url')}`;
 
@@ -90,8 +92,8 @@ function rules(deps: RuleDeps) {
       const rule = config.failuresPerIp;
       if (rule.enabled && ip) {
         const key = ipKey(ip);
-        await addHit(tx, 'failure_ip', key, e.ts, id, subject);
-        const hits = await hitsBetween(tx, 'failure_ip', key, e.ts - rule.windowMinutes * MINUTE, e.ts);
+        windows.add('failure_ip', key, e.ts, id, subject);
+        const hits = await windows.between(tx, 'failure_ip', key, e.ts - rule.windowMinutes * MINUTE, e.ts);
         if (hits.length > rule.threshold) {
           const accounts = new Set(hits.map((h) => h.net).filter(Boolean)).size;
           await raise({
@@ -109,8 +111,8 @@ function rules(deps: RuleDeps) {
       }
       const perAccount = config.failuresPerAccount;
       if (perAccount.enabled && subject) {
-        await addHit(tx, 'failure_account', subject, e.ts, id, net);
-        const hits = await hitsBetween(
+        windows.add('failure_account', subject, e.ts, id, net);
+        const hits = await windows.between(
           tx,
           'failure_account',
           subject,
@@ -136,18 +138,18 @@ function rules(deps: RuleDeps) {
 
     if (!subject) return;
 
-    if (e.eventType === 'password_change') await addHit(tx, 'credential_change', subject, e.ts, id);
+    if (e.eventType === 'password_change') windows.add('credential_change', subject, e.ts, id);
     if (e.eventType === 'profile_update') {
       const field = (e.metadata as Record<string, unknown> | null)?.field;
       if (typeof field === 'string' && CREDENTIAL_FIELDS.has(field))
-        await addHit(tx, 'credential_change', subject, e.ts, id);
+        windows.add('credential_change', subject, e.ts, id);
     }
 
     if (e.eventType === 'login_success' && e.outcome !== 'failure') {
-      const history = await hasHistory(tx, subject, e.ts);
+      const history = await windows.hasHistory(tx, subject, e.ts);
       const lookback = config.newNetworkExport.lookbackDays * 1440 * MINUTE;
       const newNetwork =
-        net !== null && history && !(await usedNetwork(tx, subject, net, e.ts - lookback, e.ts));
+        net !== null && history && !(await windows.usedNetwork(tx, subject, net, e.ts - lookback, e.ts));
 
       // A device never seen, from a network the account does not use: worth a notice. A second device
       // at home (a known network) is not.
@@ -178,7 +180,7 @@ function rules(deps: RuleDeps) {
       const two = config.twoNetworks;
       if (two.enabled && net) {
         const near = (
-          await hitsBetween(
+          await windows.between(
             tx,
             'signin',
             subject,
@@ -200,7 +202,7 @@ function rules(deps: RuleDeps) {
           });
         }
       }
-      await addHit(tx, 'signin', subject, e.ts, id, net, newNetwork ? 1 : 0);
+      windows.add('signin', subject, e.ts, id, net, newNetwork ? 1 : 0);
       return;
     }
 
@@ -211,11 +213,11 @@ function rules(deps: RuleDeps) {
       const acting =
         net ?? (e.sessionRef && deps.sessionNetwork ? await deps.sessionNetwork(tx, e.sessionRef) : null);
       if (!acting) return;
-      const signin = (await hitsBetween(tx, 'signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts))
+      const signin = (await windows.between(tx, 'signin', subject, e.ts - rule.windowMinutes * MINUTE, e.ts))
         .filter((h) => h.flag === 1 && h.net === acting)
         .pop();
       if (!signin) return;
-      const changes = await hitsBetween(
+      const changes = await windows.between(
         tx,
         'credential_change',
         subject,

@@ -1,5 +1,6 @@
 // Devices a user has used, one row per (subject, fingerprint).
-import { type Db, sql } from './sql.js';
+import { type Db, type Param, type Statement, sql } from './sql.js';
+import type { WriteBehind } from './write-behind.js';
 
 export interface NewDevice {
   id: string;
@@ -26,22 +27,18 @@ export interface DeviceRow {
   sessions: number;
 }
 
-const INSERT = sql(
-  `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
-     location) VALUES (@id, @subject, @fingerprint, @browser, @os, @device_type, @ts, @ts, @ip_net, @location)`,
-);
 // Find and touch in one statement: the common case (a device seen before) costs one round trip.
 const TOUCH_KNOWN = sql({
   sqlite: `UPDATE devices SET first_seen = MIN(first_seen, @ts),
      location = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts >= last_seen AND @ip_net IS NOT NULL THEN @ip_net ELSE ip_net END,
      last_seen = MAX(last_seen, @ts)
-   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING id`,
+   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING *`,
   pg: `UPDATE devices SET first_seen = LEAST(first_seen, @ts::bigint),
      location = CASE WHEN @ts::bigint >= last_seen AND @ip_net::text IS NOT NULL THEN @location ELSE location END,
      ip_net = CASE WHEN @ts::bigint >= last_seen AND @ip_net::text IS NOT NULL THEN @ip_net ELSE ip_net END,
      last_seen = GREATEST(last_seen, @ts::bigint)
-   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING id`,
+   WHERE subject = @subject AND fingerprint = @fingerprint RETURNING *`,
 });
 const COUNT = sql('SELECT COUNT(*) AS n FROM devices WHERE subject = ?');
 const LIST = sql(
@@ -51,16 +48,199 @@ const LIST = sql(
 );
 const DELETE_OF = sql('DELETE FROM devices WHERE subject = ?');
 
-/** Touches the subject's device with this fingerprint; its id, or null when the subject never used it. */
-export async function touchKnownDevice(
-  db: Db,
-  d: { subject: string; fingerprint: string; ts: number; ip_net: string | null; location: string | null },
-): Promise<string | null> {
-  return (await db.get<{ id: string }>(TOUCH_KNOWN, { ...d }))?.id ?? null;
-}
-export const insertDevice = (db: Db, d: NewDevice) => db.run(INSERT, { ...d });
 export async function countDevices(db: Db, subject: string): Promise<number> {
   return (await db.get<{ n: number }>(COUNT, [subject]))?.n ?? 0;
 }
 export const listDevices = (db: Db, subject: string) => db.all<DeviceRow>(LIST, [subject]);
 export const deleteDevicesOf = (db: Db, subject: string) => db.run(DELETE_OF, [subject]);
+
+// The write-behind side: the devices of a batch's users read at once, touched in memory, written once.
+// Keyed by the users' ids through `subjects`: pseudonyms of users new to the batch do not exist yet.
+const OF_USERS = sql({
+  sqlite: `SELECT s.pseudonym AS owner, d.* FROM subjects s LEFT JOIN devices d ON d.subject = s.pseudonym
+   WHERE s.user_id IN (SELECT value FROM json_each(?))`,
+  pg: `SELECT s.pseudonym AS owner, d.* FROM subjects s LEFT JOIN devices d ON d.subject = s.pseudonym
+   WHERE s.user_id = ANY (?::text[])`,
+});
+const INSERT_ROW = sql(
+  `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
+     location) VALUES (@id, @subject, @fingerprint, @browser, @os, @device_type, @first_seen, @last_seen, @ip_net,
+     @location)`,
+);
+const UPDATE_ROW = sql(
+  `UPDATE devices SET first_seen = @first_seen, last_seen = @last_seen, ip_net = @ip_net, location = @location
+   WHERE id = @id`,
+);
+const INSERT_ROWS_PG = sql({
+  sqlite: 'SELECT 1',
+  pg: `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
+     location)
+   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
+     ?::text[], ?::text[])`,
+});
+const UPDATE_ROWS_PG = sql({
+  sqlite: 'SELECT 1',
+  pg: `UPDATE devices d SET first_seen = u.first_seen, last_seen = u.last_seen, ip_net = u.ip_net,
+     location = u.location
+   FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS u(id, first_seen, last_seen, ip_net,
+     location)
+   WHERE d.id = u.id`,
+});
+const OWN: ReadonlySet<Statement> = new Set([
+  OF_USERS,
+  TOUCH_KNOWN,
+  INSERT_ROW,
+  UPDATE_ROW,
+  INSERT_ROWS_PG,
+  UPDATE_ROWS_PG,
+]);
+
+/** A device row as the buffer keeps it. */
+interface StoredDevice {
+  id: string;
+  subject: string;
+  fingerprint: string;
+  browser: string | null;
+  os: string | null;
+  device_type: string | null;
+  first_seen: number;
+  last_seen: number;
+  ip_net: string | null;
+  location: string | null;
+}
+const INSERT_COLUMNS = [
+  'id',
+  'subject',
+  'fingerprint',
+  'browser',
+  'os',
+  'device_type',
+  'first_seen',
+  'last_seen',
+  'ip_net',
+  'location',
+] as const satisfies readonly (keyof StoredDevice)[];
+const UPDATE_COLUMNS = [
+  'id',
+  'first_seen',
+  'last_seen',
+  'ip_net',
+  'location',
+] as const satisfies readonly (keyof StoredDevice)[];
+
+interface Cached {
+  row: StoredDevice;
+  state: 'clean' | 'dirty' | 'new';
+}
+
+export interface DeviceSighting {
+  subject: string;
+  fingerprint: string;
+  ts: number;
+  ip_net: string | null;
+  location: string | null;
+}
+
+const MAX_CACHED = 20_000;
+const keyOf = (subject: string, fingerprint: string) => `${subject}\u0000${fingerprint}`;
+
+/**
+ * Devices as the derivers see them inside a write transaction (see SessionBuffer: the same life, one
+ * transaction at most). A subject whose devices were all read is `loaded`: a fingerprint missing there is
+ * a device never seen.
+ */
+export class DeviceBuffer implements WriteBehind {
+  readonly tables = ['devices'] as const;
+  private cached = new Map<string, Cached>();
+  private loaded = new Set<string>();
+
+  owns(st: Statement): boolean {
+    return OWN.has(st);
+  }
+
+  /** One read for a batch: every device of these users (the ones with a pseudonym already). */
+  async prefetch(db: Db, userIds: Iterable<string>): Promise<void> {
+    const wanted = [...new Set(userIds)];
+    if (wanted.length === 0) return;
+    const param = db.dialect === 'postgres' ? wanted : JSON.stringify(wanted);
+    const rows = await db.all<StoredDevice & { owner: string; id: string | null }>(OF_USERS, [param]);
+    const fresh = rows.filter((r) => !this.loaded.has(r.owner));
+    for (const r of fresh) {
+      if (r.id === null) continue; // a user with no device yet
+      const key = keyOf(r.subject, r.fingerprint);
+      const { owner: _, ...row } = r;
+      if (!this.cached.has(key)) this.cached.set(key, { row: row as StoredDevice, state: 'clean' });
+    }
+    for (const r of fresh) this.loaded.add(r.owner);
+  }
+
+  /** Touches the subject's device with this fingerprint; its id, or null when the subject never used it. */
+  async touch(db: Db, d: DeviceSighting): Promise<string | null> {
+    const key = keyOf(d.subject, d.fingerprint);
+    const c = this.cached.get(key);
+    if (c) {
+      if (seen(c.row, d) && c.state === 'clean') c.state = 'dirty';
+      return c.row.id;
+    }
+    if (this.loaded.has(d.subject)) return null;
+    // Not read for this batch: touched in the store in one statement, as before there was a cache.
+    const row = await db.get<StoredDevice>(TOUCH_KNOWN, { ...d });
+    if (!row) return null;
+    this.cached.set(key, { row, state: 'clean' });
+    return row.id;
+  }
+
+  /** A device the subject never used (`touch` returned null); written at the end of the job. */
+  add(d: NewDevice): void {
+    const { ts, ...rest } = d;
+    this.cached.set(keyOf(d.subject, d.fingerprint), {
+      row: { ...rest, first_seen: ts, last_seen: ts },
+      state: 'new',
+    });
+  }
+
+  async flush(db: Db): Promise<void> {
+    const fresh: StoredDevice[] = [];
+    const changed: StoredDevice[] = [];
+    for (const c of this.cached.values()) {
+      if (c.state === 'clean') continue;
+      (c.state === 'new' ? fresh : changed).push(c.row);
+      c.state = 'clean';
+    }
+    if (db.dialect === 'postgres') {
+      if (fresh.length > 0) await db.run(INSERT_ROWS_PG, columns(fresh, INSERT_COLUMNS));
+      if (changed.length > 0) await db.run(UPDATE_ROWS_PG, columns(changed, UPDATE_COLUMNS));
+    } else {
+      for (const r of fresh) await db.run(INSERT_ROW, { ...r });
+      for (const r of changed) await db.run(UPDATE_ROW, { ...r });
+    }
+    if (this.cached.size > MAX_CACHED) this.drop();
+  }
+
+  forget(): void {
+    this.drop();
+  }
+
+  drop(): void {
+    this.cached.clear();
+    this.loaded.clear();
+  }
+}
+
+/** The sighting applied to a cached row as TOUCH_KNOWN applies it to a stored one; whether it changed. */
+function seen(row: StoredDevice, d: DeviceSighting): boolean {
+  const moves = d.ts >= row.last_seen && d.ip_net !== null;
+  const next: Partial<StoredDevice> = {
+    first_seen: Math.min(row.first_seen, d.ts),
+    location: moves ? d.location : row.location,
+    ip_net: moves ? d.ip_net : row.ip_net,
+    last_seen: Math.max(row.last_seen, d.ts),
+  };
+  const changed = (Object.keys(next) as (keyof StoredDevice)[]).some((k) => row[k] !== next[k]);
+  Object.assign(row, next);
+  return changed;
+}
+
+function columns<K extends keyof StoredDevice>(rows: readonly StoredDevice[], keys: readonly K[]): Param[] {
+  return keys.map((k) => rows.map((r) => r[k]));
+}

@@ -18,9 +18,18 @@ export interface Statement {
   readonly id: string;
   /** Whether it names a table the audit writer buffers rows for (events, personal data, the tree). */
   readonly touchesLog: boolean;
+  /** The write-behind tables it names (see BUFFERED_TABLES): their buffers are written before it runs. */
+  readonly buffered: ReadonlySet<BufferedTable>;
+  /** Whether it may change rows (INSERT, UPDATE, DELETE anywhere in it): cached rows of its tables go stale. */
+  readonly writes: boolean;
 }
 
 const LOG_TABLES = /\b(events|personal_data|merkle_nodes)\b/i;
+/** Derived tables whose rows a job keeps in memory and writes once at its end (server/store/write-behind.ts). */
+export const BUFFERED_TABLES = ['sessions', 'devices', 'rule_hits'] as const;
+export type BufferedTable = (typeof BUFFERED_TABLES)[number];
+const WRITES = /\b(INSERT|UPDATE|DELETE)\b/i;
+const mentions = (text: string, table: string) => new RegExp(`\\b${table}\\b`, 'i').test(text);
 
 let counter = 0;
 
@@ -62,6 +71,8 @@ export function sql(text: string | { sqlite: string; pg: string }): Statement {
     names,
     id: `r${++counter}`,
     touchesLog: LOG_TABLES.test(sqlite) || LOG_TABLES.test(pg),
+    buffered: new Set(BUFFERED_TABLES.filter((t) => mentions(sqlite, t) || mentions(pg, t))),
+    writes: WRITES.test(sqlite) || WRITES.test(pg),
   };
 }
 

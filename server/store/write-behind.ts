@@ -1,0 +1,42 @@
+// Write-behind for derived tables: a job keeps the rows it reads and changes in memory and writes each
+// changed row once when it ends (as the audit writer does for the log). Anything else in the transaction
+// that reads such a table first gets the buffer written; anything that writes it also empties the cache.
+import type { BufferedTable, Db, Params, Statement } from './sql.js';
+
+export interface WriteBehind {
+  /** The tables whose rows it holds. */
+  readonly tables: readonly BufferedTable[];
+  /** Its own statements: they bypass the flush (they are how it reads and writes). */
+  owns(st: Statement): boolean;
+  /** Writes what changed since the last flush; the group commit calls it at the end of each job. */
+  flush(db: Db): Promise<void>;
+  /** After a foreign statement wrote its tables: cached rows may be stale, so none are kept. */
+  forget(): void;
+  /** The job's savepoint (or the transaction) rolled back: nothing buffered or cached is true any more. */
+  drop(): void;
+}
+
+/**
+ * The transaction as jobs see it: before a statement that names a buffered table, that table's buffer is
+ * written (to `db`, the unbound transaction); after one that writes it, the buffer's cache is dropped.
+ */
+export function bindWriteBehind(db: Db, buffers: readonly WriteBehind[]): Db {
+  const concerned = (st: Statement) =>
+    st.buffered.size === 0
+      ? []
+      : buffers.filter((b) => !b.owns(st) && b.tables.some((t) => st.buffered.has(t)));
+  const around = async <T>(st: Statement, run: () => Promise<T>): Promise<T> => {
+    const hit = concerned(st);
+    if (hit.length === 0) return run();
+    for (const b of hit) await b.flush(db);
+    const result = await run();
+    if (st.writes) for (const b of hit) b.forget();
+    return result;
+  };
+  return {
+    dialect: db.dialect,
+    all: <T>(st: Statement, params?: Params) => around(st, () => db.all<T>(st, params)),
+    get: <T>(st: Statement, params?: Params) => around(st, () => db.get<T>(st, params)),
+    run: (st: Statement, params?: Params) => around(st, () => db.run(st, params)),
+  };
+}
