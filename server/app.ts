@@ -1,11 +1,11 @@
 // The HTTP application: edges (request ids, headers, CORS, limits, auth) around the route groups.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { requireKey, requireWidget } from './http/auth.js';
+import { limitBody } from './http/body-limit.js';
 import { clientIp } from './http/client-ip.js';
 import { ApiError, errorBody, sendError } from './http/errors.js';
 import { measureRequests } from './http/measure.js';
@@ -13,6 +13,7 @@ import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import { refusedOriginReporter } from './http/refused-origins.js';
 import { isStoreFull, StoreHealth } from './http/store-health.js';
+import { widgetCors } from './http/widget-cors.js';
 import './http/types.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -100,7 +101,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
 
   // People: the user, and support on a user's behalf.
   const reportRefusedOrigin = refusedOriginReporter(logger);
-  const corsForWidget = cors({
+  const corsForWidget = widgetCors({
     origin: (origin, c) => {
       if (config.allowedOrigins.includes(origin)) return origin;
       reportRefusedOrigin(origin, c);
@@ -119,7 +120,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
     key: (c) => c.get('widget').claims.sub,
     onLimited: recordLimited('user'),
   });
-  const smallBody = bodyLimit({
+  const smallBody = limitBody({
     maxSize: 16 * 1024,
     onError: (c) => c.json(errorBody(c, 'payload_too_large'), 413),
   });
@@ -150,7 +151,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   // Investigators: admin keys only, every call on the record.
   app.use(
     '/v1/admin/*',
-    bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'payload_too_large'), 413) }),
+    limitBody({ maxSize: 64 * 1024, onError: (c) => c.json(errorBody(c, 'payload_too_large'), 413) }),
   );
   app.use('/v1/admin/*', requireKey(s, 'admin'));
   app.route('/v1/admin', adminRoutes(s));

@@ -26,11 +26,24 @@ function trusted(peer: string, proxies: string[]): boolean {
   });
 }
 
+// Every request on a connection comes from the same address, and a server sees few: each is parsed once.
+const normalizedPeers = new Map<string, string>();
+
+function normalizedPeer(address: string): string {
+  let ip = normalizedPeers.get(address);
+  if (ip === undefined) {
+    ip = normalizeIp(address) ?? '0.0.0.0';
+    if (normalizedPeers.size >= 10_000) normalizedPeers.clear();
+    normalizedPeers.set(address, ip);
+  }
+  return ip;
+}
+
 export function clientIp(options: { trustProxy: string[] }): MiddlewareHandler {
   return async function clientIpMiddleware(c, next) {
     let peer = '0.0.0.0';
     try {
-      peer = normalizeIp(getConnInfo(c).remote.address ?? '') ?? peer;
+      peer = normalizedPeer(getConnInfo(c).remote.address ?? '');
     } catch {
       // app.request() in tests has no socket
     }

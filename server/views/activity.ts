@@ -1,5 +1,5 @@
 // A user's activity as they see it: newest first, devices parsed, IPs and personal values masked.
-import type { ActivityItem, DeviceInfo, DeviceType, Page } from '../../shared/api.js';
+import type { ActivityItem, DeviceInfo, DeviceType } from '../../shared/api.js';
 import type { EventType, Level, Outcome } from '../../shared/catalog.js';
 import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.js';
 import type { ActivityQuery } from '../../shared/schemas/me.js';
@@ -12,6 +12,8 @@ import {
   activityForExport,
   activityPage,
   activitySince,
+  type ItemRow,
+  type MaskRow,
 } from '../store/activity.js';
 import type { Db } from '../store/sql.js';
 import { decodeCursor, pageOf } from './cursor.js';
@@ -56,7 +58,7 @@ function maskIpsInTree(node: unknown): unknown {
   return node;
 }
 
-function metadataOf(row: ActivityRow): Record<string, unknown> | null {
+function metadataOf(row: Pick<ActivityRow, 'metadata' | 'pvalues'>): Record<string, unknown> | null {
   if (!row.metadata) return null;
   const tree = JSON.parse(row.metadata) as Record<string, unknown>;
   const values =
@@ -84,30 +86,75 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
   };
 }
 
+// The page read: the database writes each item's JSON (server/store/activity.ts, PAGE) with the same
+// fields and values as `toItem`, and code adds only what it must: the presented device, and the masking of
+// the few rows whose metadata may hold a personal value or an address.
+
+/** Presented devices by stored `[browser, os, type]`: there are few, so each is presented once. */
+const deviceJsonByKey = new Map<string, string>();
+
+function deviceJson(key: string | null): string {
+  if (key === null) return 'null';
+  let json = deviceJsonByKey.get(key);
+  if (json === undefined) {
+    const [browser, os, type] = JSON.parse(key) as [string | null, string | null, DeviceType | null];
+    json = JSON.stringify(presentDevice({ browser, os, type }));
+    if (deviceJsonByKey.size >= 1000) deviceJsonByKey.clear();
+    deviceJsonByKey.set(key, json);
+  }
+  return json;
+}
+
+/** The end of an item (from `"ip"` on) whose place or metadata needs code, as `toItem` makes it. */
+function maskedTail(tail: string): string {
+  const [ip, location, current, session, metadata, pvalues] = JSON.parse(tail) as MaskRow;
+  const end = {
+    ip,
+    location: placeFrom(location),
+    current: current === 1,
+    session,
+    metadata: metadataOf({ metadata, pvalues }),
+  };
+  return `,${JSON.stringify(end).slice(1)}`;
+}
+
+const OPEN_BRACKET = 0x5b;
+
+function itemJson(row: ItemRow): string {
+  const tail = row.tail.charCodeAt(0) === OPEN_BRACKET ? maskedTail(row.tail) : row.tail;
+  return row.head + deviceJson(row.device) + tail;
+}
+
+/** The page's filter from the query, or null when the cursor is not one of ours. */
+function filterOf(q: ActivityQuery): ActivityFilter | null {
+  const filter: ActivityFilter = {};
+  if (q.cursor) {
+    const pos = decodeCursor(q.cursor);
+    if (!pos) return null;
+    filter.before = pos;
+  }
+  const types = q.event_type?.split(',').filter(Boolean) ?? [];
+  if (types.length > 0) filter.eventTypes = types;
+  if (q.outcome) filter.outcome = q.outcome;
+  if (q.from) filter.from = Date.parse(q.from);
+  if (q.to) filter.to = Date.parse(q.to);
+  return filter;
+}
+
 export type ExportItem = ActivityItem & { user_agent: string | null };
 
 /** Reads a subject's activity for its owner; the rows come from server/store/activity.ts. */
 export class ActivityView {
-  /** One page of a subject's activity, or null when the cursor is not one of ours. */
-  async page(
-    db: Db,
-    subject: string,
-    q: ActivityQuery,
-    currentRef: string | null,
-  ): Promise<Page<ActivityItem> | null> {
-    const filter: ActivityFilter = {};
-    if (q.cursor) {
-      const pos = decodeCursor(q.cursor);
-      if (!pos) return null;
-      filter.before = pos;
-    }
-    const types = q.event_type?.split(',').filter(Boolean) ?? [];
-    if (types.length > 0) filter.eventTypes = types;
-    if (q.outcome) filter.outcome = q.outcome;
-    if (q.from) filter.from = Date.parse(q.from);
-    if (q.to) filter.to = Date.parse(q.to);
-    const rows = await activityPage(db, subject, filter, q.limit + 1);
-    return pageOf(rows, q.limit, (r) => toItem(r, currentRef));
+  /**
+   * One page of a subject's activity as the JSON text of a `Page<ActivityItem>`, or null when the cursor is
+   * not one of ours.
+   */
+  async page(db: Db, subject: string, q: ActivityQuery, currentRef: string | null): Promise<string | null> {
+    const filter = filterOf(q);
+    if (!filter) return null;
+    const rows = await activityPage(db, subject, filter, q.limit + 1, currentRef);
+    const { items, next_cursor } = pageOf(rows, q.limit, itemJson);
+    return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next_cursor)}}`;
   }
 
   /** One event of the subject's, or undefined (not found and not yours look the same). */
