@@ -1,1 +1,1 @@
-export { GeoLocator, type GeoSource, placeOf } from './locate.js';
+export { type GeoBytes, GeoLocator, type GeoSource, placeOf } from './locate.js';
