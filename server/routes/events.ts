@@ -26,7 +26,7 @@ export function eventRoutes(s: Services) {
     if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type)) {
       throw new ApiError(415, 'invalid_request', 'Send the events as application/json.');
     }
-    // Parsed, validated and prepared on a worker thread (inline when small); this thread only commits.
+    // Parsed, validated and prepared on a worker thread; this thread only commits.
     const body = await s.preparer.prepare(await readBody(c, s.config.bodyLimitBytes));
     if (!body.ok) {
       if (body.error === 'invalid_json') throw new ApiError(400, 'invalid_json');
