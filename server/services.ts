@@ -27,7 +27,7 @@ export interface Services {
   commit: GroupCommit;
   bus: Bus;
   pipeline: Pipeline;
-  /** Turns ingest bodies into prepared events, on worker threads when they are large enough to pay. */
+  /** Turns ingest bodies into prepared events on worker threads, off the thread that commits. */
   preparer: PreparePool;
   keys: KeyRing;
   outbox: Outbox;
