@@ -2,6 +2,7 @@
 // secrets are generated once and kept in the data folder.
 import { createPrivateKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { GeoSource } from './geo/index.js';
 import { isPostgresUrl } from './store/location.js';
@@ -19,6 +20,8 @@ export interface Config {
   dbOwnerUrl: string | null;
   /** PostgreSQL: connections per server (RECEIPTS_DB_POOL). */
   dbPoolSize: number;
+  /** RECEIPTS_PREPARE_WORKERS: threads that parse and prepare ingest bodies (0: all on the main thread). */
+  prepareWorkers: number;
   dataDir: string;
   production: boolean;
   demo: boolean;
@@ -361,6 +364,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPath,
     dbOwnerUrl,
     dbPoolSize: int(env, 'RECEIPTS_DB_POOL', 10, 2, 200),
+    // One thread per core besides the one that commits, and at least one.
+    prepareWorkers: int(env, 'RECEIPTS_PREPARE_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
     dataDir,
     production,
     demo,

@@ -120,6 +120,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }, 5000);
       forceAfter.unref();
       await closed;
+      await s.preparer.close();
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
       await signCheckpoint(s, 'shutdown');

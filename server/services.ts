@@ -6,6 +6,7 @@ import { prefetchDevices, trackDevices } from './derive/devices.js';
 import { prefetchSessions, trackSessions } from './derive/sessions.js';
 import { GeoLocator } from './geo/index.js';
 import { Pipeline } from './ingest/pipeline.js';
+import { PreparePool } from './ingest/workers/pool.js';
 import type { Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { newDeviceNotice } from './notify/new-device.js';
@@ -29,6 +30,8 @@ export interface Services {
   commit: GroupCommit;
   bus: Bus;
   pipeline: Pipeline;
+  /** Turns ingest bodies into prepared events on worker threads, off the thread that commits. */
+  preparer: PreparePool;
   keys: KeyRing;
   outbox: Outbox;
   metrics: Metrics;
@@ -71,13 +74,21 @@ export function createServices(
     },
   });
   const bus = new Bus();
-  pipeline = new Pipeline({
-    log,
-    commit,
-    bus,
+  // One locator, one copy of the database bytes: the prepare workers look up in the same shared memory.
+  const keys = {
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,
     geo: new GeoLocator(config.geoip),
+  };
+  pipeline = new Pipeline({ log, commit, bus, ...keys });
+  const preparer = new PreparePool({
+    size: config.prepareWorkers,
+    keys,
+    onCrash: (error) =>
+      logger.warning({
+        event_type: 'prepare_worker_lost',
+        message: `a prepare worker died; its bodies were prepared inline: ${error.message}`,
+      }),
   });
   const outbox = new Outbox(config.webhook !== null);
   const services: Services = {
@@ -88,6 +99,7 @@ export function createServices(
     commit,
     bus,
     pipeline,
+    preparer,
     keys: new KeyRing(config.ingestKeys),
     outbox,
     metrics,

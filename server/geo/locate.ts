@@ -43,7 +43,7 @@ export class GeoLocator {
   /** By masked network (/24, /48): neighbours share a place, and repeat sign-ins cost a map read. */
   private readonly cache = new Map<string, Place | null>();
 
-  constructor(private readonly source: GeoSource) {}
+  constructor(readonly source: GeoSource) {}
 
   get enabled(): boolean {
     return this.source.kind !== 'off';

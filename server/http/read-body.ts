@@ -1,4 +1,4 @@
-// Reads a request body as text within a size limit. On Node it reads the socket stream directly: building a
+// Reads a request body's bytes within a size limit. On Node it reads the socket stream directly: building a
 // WHATWG Request with a body stream for each ingest call cost more than parsing the events.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
@@ -11,19 +11,19 @@ const tooLarge = (limit: number) =>
 // instead of having its write cut off; past this many times the limit, the connection is simply closed.
 const DRAIN_FACTOR = 4;
 
-export async function readBody(c: Context, limit: number): Promise<string> {
+export async function readBody(c: Context, limit: number): Promise<Buffer> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming || incoming.readableEnded || incoming.readableFlowing !== null) {
-    const text = await c.req.text();
-    if (Buffer.byteLength(text) > limit) throw tooLarge(limit);
-    return text;
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    if (bytes.byteLength > limit) throw tooLarge(limit);
+    return bytes;
   }
   const declared = Number(incoming.headers['content-length']);
   if (declared > limit * DRAIN_FACTOR) {
     incoming.destroy();
     throw tooLarge(limit);
   }
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
@@ -36,7 +36,7 @@ export async function readBody(c: Context, limit: number): Promise<string> {
     });
     incoming.on('end', () => {
       if (size > limit) reject(tooLarge(limit));
-      else resolve(Buffer.concat(chunks, size).toString('utf8'));
+      else resolve(Buffer.concat(chunks, size));
     });
     incoming.on('error', reject);
   });

@@ -32,7 +32,9 @@ const PERSONAL_KEY_WORDS = new Set(['name', 'email', 'phone', 'dob', 'zip', 'ip'
 
 export const isPersonalKey = keyNames({ parts: PERSONAL_KEY_PARTS, words: PERSONAL_KEY_WORDS });
 
-const EMAIL = /[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
+// A match starts only where a run of address characters starts: tried from inside a run as well, a long
+// value without an address cost quadratic time (50 ms for 4000 characters). The matches are the same.
+const EMAIL = /(?<![^\s@<>()[\],;:"])[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[a-z]{2,}/i;
 const PHONE = /^\+?[\d\s().-]{7,24}$/;
 // Dates such as 2026-04-01 or 01.04.2026 have the digits and separators of a phone number but are not one.
 const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})$/;

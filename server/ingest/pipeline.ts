@@ -10,6 +10,7 @@ import { uuidv7 } from '../ids.js';
 import { existingIds } from '../store/events.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { Db } from '../store/sql.js';
+import type { PreparedBatch } from './body.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
 
 /** Receipts' own events (revocations, support access, alerts, erasure): host-event fields without the id. */
@@ -117,9 +118,12 @@ export class Pipeline {
     return applied;
   }
 
-  /** Host events: one batch, one savepoint in the current group commit; durable when the promise resolves. */
-  async ingest(events: IngestEvent[]): Promise<IngestResult> {
-    const prepared = events.map((e) => this.prepare(e));
+  /**
+   * Host events (or a body a worker prepared, see workers/): one batch, one savepoint in the current group
+   * commit; durable when the promise resolves.
+   */
+  async ingest(events: IngestEvent[] | PreparedBatch): Promise<IngestResult> {
+    const prepared = Array.isArray(events) ? events.map((e) => this.prepare(e)) : events.prepared;
     return this.deps.commit.run(async (tx) => {
       const ids: string[] = [];
       const duplicates: string[] = [];

@@ -1,5 +1,6 @@
 // Turns a validated event into what the writer stores: redacted, personal data lifted out, device parsed,
-// session id replaced by its HMAC. Pure apart from the pepper; runs before the write transaction.
+// session id replaced by its HMAC. Pure apart from the pepper; runs before the write transaction, on a
+// worker thread for most ingest bodies (see workers/).
 import ipaddr from 'ipaddr.js';
 import type { DeviceInfo } from '../../shared/api.js';
 import { maskAddress } from '../../shared/mask.js';
@@ -45,11 +46,14 @@ function addressForms(raw: string | undefined): { ip: string; ipNet: string; ipK
   return { ip: addr.toString(), ipNet: maskAddress(addr), ipKey: ipKey(addr) };
 }
 
-export function prepareEvent(
-  e: IngestEvent,
-  keys: { pepper: Buffer; webhookSecret: string | null; geo?: GeoLocator | null },
-  now = Date.now(),
-): PreparedEvent {
+/** What preparing needs besides the event: the server's secrets and where addresses are. */
+export interface PrepareKeys {
+  pepper: Buffer;
+  webhookSecret: string | null;
+  geo?: GeoLocator | null;
+}
+
+export function prepareEvent(e: IngestEvent, keys: PrepareKeys, now = Date.now()): PreparedEvent {
   const redacted: string[] = [];
   const userAgent = redactUserAgent(e.user_agent, redacted);
   const requestId = redactText(e.request_id, 'request_id', redacted) ?? null;

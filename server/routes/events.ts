@@ -6,7 +6,6 @@ import { errorSchema, ingestResultSchema } from '../../shared/schemas/responses.
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { readBody } from '../http/read-body.js';
-import { validateIngestBody } from '../ingest/validate.js';
 import type { Services } from '../services.js';
 
 const event = eventSchema.meta({ id: 'Event' });
@@ -27,23 +26,17 @@ export function eventRoutes(s: Services) {
     if (type && !/^application\/(json|[\w.+-]+\+json)\b/i.test(type)) {
       throw new ApiError(415, 'invalid_request', 'Send the events as application/json.');
     }
-    const text = await readBody(c, s.config.bodyLimitBytes);
-    let body: unknown;
-    try {
-      // An empty body is answered like any other body that is not an event.
-      body = text.trim() === '' ? undefined : JSON.parse(text);
-    } catch {
-      throw new ApiError(400, 'invalid_json');
-    }
-    const validated = validateIngestBody(body);
-    if (!validated.ok) {
+    // Parsed, validated and prepared on a worker thread; this thread only commits.
+    const body = await s.preparer.prepare(await readBody(c, s.config.bodyLimitBytes));
+    if (!body.ok) {
+      if (body.error === 'invalid_json') throw new ApiError(400, 'invalid_json');
       s.metrics.inc('receipts_ingest_rejected_total');
-      throw new ApiError(400, 'invalid_events', undefined, validated.issues);
+      throw new ApiError(400, 'invalid_events', undefined, body.issues);
     }
-    const result = await s.pipeline.ingest(validated.events);
+    const result = await s.pipeline.ingest(body);
     s.metrics.inc('receipts_events_ingested_total', {}, result.accepted);
     s.metrics.inc('receipts_events_duplicate_total', {}, result.duplicates);
-    s.metrics.ingested(validated.events.length);
+    s.metrics.ingested(body.prepared.length);
     return c.json(result, 202);
   });
   return app;

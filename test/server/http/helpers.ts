@@ -195,7 +195,10 @@ export async function buildApp(extraEnv: Record<string, string> = {}): Promise<I
     services,
     env,
     logs,
-    close: () => services.store.close(),
+    close: async () => {
+      await services.preparer.close();
+      await services.store.close();
+    },
   };
 }
 

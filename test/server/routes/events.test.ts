@@ -42,3 +42,41 @@ describe('POST /v1/events', () => {
     expect((await ingest(server, signIn('u', 's'), 'wrong-key')).status).toBe(401);
   });
 });
+
+describe('POST /v1/events prepared on one thread (RECEIPTS_PREPARE_WORKERS=0)', () => {
+  let inline: TestServer;
+  beforeAll(async () => {
+    inline = await startServer({ env: { RECEIPTS_PREPARE_WORKERS: '0' } });
+  });
+  afterAll(async () => {
+    await inline?.stop();
+  });
+
+  const answer = async (res: Response) => {
+    const body = await res.json();
+    delete body.error?.request_id;
+    return { status: res.status, body };
+  };
+
+  it('should answer every body as the worker threads do', async () => {
+    const bad = signIn('usr_3', 'sess_4', { ip_address: '999.1.1.1' });
+    const bodies: unknown[] = [
+      { events: Array.from({ length: 40 }, (_, i) => signIn('usr_3', `sess_w${i}`, { id: `evt_w${i}` })) },
+      signIn('usr_3', 'sess_5', { id: 'evt_single' }),
+      { events: [signIn('usr_3', 'sess_6'), bad, { event_type: 'login_success', extra: 1 }] },
+      { events: [] },
+      [],
+    ];
+    for (const body of bodies) {
+      const [a, b] = await Promise.all([
+        answer(await ingest(server, body)),
+        answer(await ingest(inline, body)),
+      ]);
+      expect(a, JSON.stringify(body).slice(0, 80)).toEqual(b);
+    }
+    // Sent as they are: not JSON, empty, JSON that is not an event.
+    for (const raw of ['{"events": [', '', 'null']) {
+      expect(await answer(await ingest(server, raw)), raw).toEqual(await answer(await ingest(inline, raw)));
+    }
+  });
+});
