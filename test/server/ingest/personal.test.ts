@@ -69,14 +69,13 @@ describe('isPersonalKey and looksPersonal', () => {
       expect(looksPersonal(v), v).toBe(false);
   });
 
-  it('should look for an address in linear time: a long value without one is answered at once', () => {
-    // Tried from every position inside the run, 50 000 characters took seconds; from run starts, a millisecond.
+  it('should answer for long values with and without an address (the search starts only where one can)', () => {
+    // Tried from every position inside the run, 50 000 characters took seconds (past the test's timeout
+    // for the set below); from run starts, a millisecond.
     const long = 'x'.repeat(50_000);
-    const started = performance.now();
     for (const v of [long, `${long}@`, `a@${long}`, `${long} ${long}`])
       expect(looksPersonal(v), v.slice(0, 8)).toBe(false);
     expect(looksPersonal(`${long}@example.com`)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
