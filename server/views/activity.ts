@@ -122,7 +122,7 @@ const OPEN_BRACKET = 0x5b;
 
 function itemJson(row: ItemRow): string {
   const tail = row.tail.charCodeAt(0) === OPEN_BRACKET ? maskedTail(row.tail) : row.tail;
-  return row.head + deviceJson(row.device) + tail;
+  return `{"timestamp":"${new Date(row.ts).toISOString()}"${row.head}${deviceJson(row.device)}${tail}`;
 }
 
 /** The page's filter from the query, or null when the cursor is not one of ours. */
