@@ -87,8 +87,9 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 }
 
 // The page read: the database writes each item's JSON (server/store/activity.ts, PAGE) with the same
-// fields and values as `toItem`, and code adds only what it must: the presented device, and the masking of
-// the few rows whose metadata may hold a personal value or an address.
+// fields and values as `toItem` (the timestamp first), and code adds only what it must: the timestamp, the
+// presented device, and the masking of the few rows whose metadata may hold a personal value or an address.
+// test/server/routes/activity-items.test.ts holds both ways to each other.
 
 /** Presented devices by stored `[browser, os, type]`: there are few, so each is presented once. */
 const deviceJsonByKey = new Map<string, string>();
