@@ -25,8 +25,8 @@ export interface ActivityRow {
 }
 
 /**
- * An item as the database wrote it: `head` + the presented `device` + `tail` is its JSON. A `tail` that is a
- * JSON array instead (`[`) is a `MaskRow`: the item's end still needs masking in code.
+ * An item as the database wrote it: `{"timestamp":…` + `head` + the presented `device` + `tail` is its JSON.
+ * A `tail` that is a JSON array instead (`[`) is a `MaskRow`: the item's end still needs masking in code.
  */
 export interface ItemRow {
   seq: number;
@@ -57,9 +57,9 @@ const COLUMNS = `e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_
   s.browser AS s_browser, s.os AS s_os, s.device_type AS s_device_type`;
 const FROM = `FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
 
-// The page is read as items whose JSON the database writes, in the order and with the values of
-// views/activity.ts `toItem`: the text before the device (`head`), the device as stored (`[browser, os,
-// type]`, presented in code once per distinct key) and the text after it (`tail`). A row that needs masking in
+// The page is read as items whose JSON the database writes, with the values of views/activity.ts `toItem`:
+// the fields after the timestamp up to the device (`head`; the timestamp is cheaper formatted in code), the
+// device as stored (`[browser, os, type]`, presented in code once per distinct key) and the rest (`tail`). A row that needs masking in
 // code — metadata that may hold a personal value or an address, a place that is not one ingest wrote — gets
 // instead a `tail` that is a JSON array of what that takes (`MaskRow`). The tests for it need only be wide:
 // the code applies the exact ones.
@@ -79,8 +79,7 @@ const PLACE_PREFIX = `'{"country":"%'`;
 // outcome is switched off by its parameter, so the subject's (subject, ts, seq) index still orders the scan.
 const PAGE = sql({
   sqlite: `SELECT e.seq, e.ts,
-      '{"id":' || json_quote(e.id) || ',"timestamp":"' || strftime('%Y-%m-%dT%H:%M:%fZ', e.ts / 1000.0, 'unixepoch')
-        || '","event_type":' || json_quote(e.event_type) || ',"level":' || json_quote(e.level)
+      ',"id":' || json_quote(e.id) || ',"event_type":' || json_quote(e.event_type) || ',"level":' || json_quote(e.level)
         || ',"outcome":' || json_quote(e.outcome) || ',"device":' AS head,
       CASE WHEN p.browser <> '' OR p.os <> '' OR p.device_type <> '' THEN json_array(p.browser, p.os, p.device_type)
         WHEN e.event_type = 'session_revoked' THEN (SELECT json_array(r.browser, r.os, r.device_type)
@@ -99,9 +98,8 @@ const PAGE = sql({
       AND (@all_types = 1 OR e.event_type IN (SELECT value FROM json_each(@types)))
     ORDER BY e.ts DESC, e.seq DESC LIMIT @limit`,
   pg: `SELECT e.seq, e.ts,
-      '{"id":' || to_json(e.id)::text || ',"timestamp":"'
-        || to_char(TIMESTAMP 'epoch' + e.ts * INTERVAL '1 millisecond', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-        || '","event_type":' || to_json(e.event_type)::text || ',"level":' || to_json(e.level)::text
+      ',"id":' || to_json(e.id)::text || ',"event_type":' || to_json(e.event_type)::text
+        || ',"level":' || to_json(e.level)::text
         || ',"outcome":' || coalesce(to_json(e.outcome)::text, 'null') || ',"device":' AS head,
       CASE WHEN p.browser <> '' OR p.os <> '' OR p.device_type <> ''
           THEN json_build_array(p.browser, p.os, p.device_type)::text

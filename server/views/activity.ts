@@ -87,8 +87,9 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
 }
 
 // The page read: the database writes each item's JSON (server/store/activity.ts, PAGE) with the same
-// fields and values as `toItem`, and code adds only what it must: the presented device, and the masking of
-// the few rows whose metadata may hold a personal value or an address.
+// fields and values as `toItem` (the timestamp first), and code adds only what it must: the timestamp, the
+// presented device, and the masking of the few rows whose metadata may hold a personal value or an address.
+// test/server/routes/activity-items.test.ts holds both ways to each other.
 
 /** Presented devices by stored `[browser, os, type]`: there are few, so each is presented once. */
 const deviceJsonByKey = new Map<string, string>();
@@ -122,7 +123,7 @@ const OPEN_BRACKET = 0x5b;
 
 function itemJson(row: ItemRow): string {
   const tail = row.tail.charCodeAt(0) === OPEN_BRACKET ? maskedTail(row.tail) : row.tail;
-  return row.head + deviceJson(row.device) + tail;
+  return `{"timestamp":"${new Date(row.ts).toISOString()}"${row.head}${deviceJson(row.device)}${tail}`;
 }
 
 /** The page's filter from the query, or null when the cursor is not one of ours. */
