@@ -22,9 +22,7 @@ export interface WriteBehind {
  */
 export function bindWriteBehind(db: Db, buffers: readonly WriteBehind[]): Db {
   const concerned = (st: Statement) =>
-    st.buffered.size === 0
-      ? []
-      : buffers.filter((b) => !b.owns(st) && b.tables.some((t) => st.buffered.has(t)));
+    buffers.filter((b) => !b.owns(st) && b.tables.some((t) => st.buffered.has(t)));
   const around = async <T>(st: Statement, run: () => Promise<T>): Promise<T> => {
     const hit = concerned(st);
     if (hit.length === 0) return run();
@@ -33,10 +31,14 @@ export function bindWriteBehind(db: Db, buffers: readonly WriteBehind[]): Db {
     if (st.writes) for (const b of hit) b.forget();
     return result;
   };
+  // Most statements name no buffered table: they go straight through, without a wrapper's await.
   return {
     dialect: db.dialect,
-    all: <T>(st: Statement, params?: Params) => around(st, () => db.all<T>(st, params)),
-    get: <T>(st: Statement, params?: Params) => around(st, () => db.get<T>(st, params)),
-    run: (st: Statement, params?: Params) => around(st, () => db.run(st, params)),
+    all: <T>(st: Statement, params?: Params) =>
+      st.buffered.size === 0 ? db.all<T>(st, params) : around(st, () => db.all<T>(st, params)),
+    get: <T>(st: Statement, params?: Params) =>
+      st.buffered.size === 0 ? db.get<T>(st, params) : around(st, () => db.get<T>(st, params)),
+    run: (st: Statement, params?: Params) =>
+      st.buffered.size === 0 ? db.run(st, params) : around(st, () => db.run(st, params)),
   };
 }
