@@ -2,7 +2,7 @@
 // commits only appends. Single events go too: the round trip costs the main thread less than preparing one
 // (measured: about 1.1 ms of main-thread CPU per single POST through a worker, 1.6 ms inline). Workers write
 // nothing: a body whose worker dies is prepared again inline, and a new worker takes its place.
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { type PreparedBody, prepareBody } from '../body.js';
 import type { PreparedEvent, PrepareKeys } from '../prepare.js';
 import type { PrepareAnswer, PrepareTask, WorkerSetup } from './messages.js';
@@ -13,12 +13,12 @@ const MAX_FAILED_STARTS = 3;
 export interface PreparePoolOptions {
   /** Worker threads; 0 prepares every body inline. */
   size: number;
-  /** The server's secrets and locator; workers look up in the same database bytes (`GeoLocator.shared`). */
+  /** The server's secrets and locator; each worker opens the locator's database itself. */
   keys: PrepareKeys;
-  /** Each worker's heap: a body that needs more ends its worker, not the server, and is prepared inline. */
-  resourceLimits?: ResourceLimits;
   /** Told when a worker dies (it is replaced; its bodies are prepared inline). */
   onCrash?: (error: Error) => void;
+  /** The worker module; the server's own by default (the tests give one that dies on a large body). */
+  script?: URL;
 }
 
 interface Task {
@@ -91,9 +91,8 @@ export class PreparePool {
       webhookSecret,
       geo: { source: geo ? geo.source : { kind: 'off' } },
     };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+    const worker = new Worker(this.opts.script ?? new URL('./worker.js', import.meta.url), {
       workerData: setup,
-      resourceLimits: this.opts.resourceLimits,
     });
     // An idle pool does not keep the process alive; one with bodies in flight does.
     worker.unref();
