@@ -1,6 +1,6 @@
 // Devices a user has used, one row per (subject, fingerprint).
-import { type Db, type Param, type Statement, sql } from './sql.js';
-import type { WriteBehind } from './write-behind.js';
+import { type Db, type Statement, sql } from './sql.js';
+import { type CachedRow, type RowWrites, type WriteBehind, writeChanged } from './write-behind.js';
 
 export interface NewDevice {
   id: string;
@@ -127,11 +127,16 @@ const UPDATE_COLUMNS = [
   'ip_net',
   'location',
 ] as const satisfies readonly (keyof StoredDevice)[];
+const WRITES: RowWrites<StoredDevice> = {
+  insertRow: INSERT_ROW,
+  updateRow: UPDATE_ROW,
+  insertRowsPg: INSERT_ROWS_PG,
+  updateRowsPg: UPDATE_ROWS_PG,
+  insertColumns: INSERT_COLUMNS,
+  updateColumns: UPDATE_COLUMNS,
+};
 
-interface Cached {
-  row: StoredDevice;
-  state: 'clean' | 'dirty' | 'new';
-}
+type Cached = CachedRow<StoredDevice>;
 
 export interface DeviceSighting {
   subject: string;
@@ -200,20 +205,7 @@ export class DeviceBuffer implements WriteBehind {
   }
 
   async flush(db: Db): Promise<void> {
-    const fresh: StoredDevice[] = [];
-    const changed: StoredDevice[] = [];
-    for (const c of this.cached.values()) {
-      if (c.state === 'clean') continue;
-      (c.state === 'new' ? fresh : changed).push(c.row);
-      c.state = 'clean';
-    }
-    if (db.dialect === 'postgres') {
-      if (fresh.length > 0) await db.run(INSERT_ROWS_PG, columns(fresh, INSERT_COLUMNS));
-      if (changed.length > 0) await db.run(UPDATE_ROWS_PG, columns(changed, UPDATE_COLUMNS));
-    } else {
-      for (const r of fresh) await db.run(INSERT_ROW, { ...r });
-      for (const r of changed) await db.run(UPDATE_ROW, { ...r });
-    }
+    await writeChanged(db, this.cached.values(), WRITES);
     if (this.cached.size > MAX_CACHED) this.drop();
   }
 
@@ -239,8 +231,4 @@ function seen(row: StoredDevice, d: DeviceSighting): boolean {
   const changed = (Object.keys(next) as (keyof StoredDevice)[]).some((k) => row[k] !== next[k]);
   Object.assign(row, next);
   return changed;
-}
-
-function columns<K extends keyof StoredDevice>(rows: readonly StoredDevice[], keys: readonly K[]): Param[] {
-  return keys.map((k) => rows.map((r) => r[k]));
 }

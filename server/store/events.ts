@@ -1,7 +1,7 @@
 // The audit log's rows: events (the chain), personal data beside them, and the subjects table that is the
 // one link from a pseudonym back to a person.
 import type { ChainedEvent } from '../../shared/tlog/event-hash.js';
-import { type Db, type Param, type Scalar, sql } from './sql.js';
+import { type Db, sql, unnestColumns } from './sql.js';
 import { insertNode } from './tree.js';
 
 /** An events row as stored: the shape the chain hash covers. */
@@ -92,11 +92,6 @@ const PERSONAL_COLUMNS = [
   'values',
 ] as const;
 
-/** Column arrays for an unnest insert. */
-function columns<R, K extends keyof R>(rows: readonly R[], keys: readonly K[]): Param[] {
-  return keys.map((k) => rows.map((r) => r[k] as Scalar));
-}
-
 export function insertEvent(db: Db, row: EventRow): Promise<number> {
   return db.run(INSERT_EVENT, row as unknown as Record<string, string | number | null>);
 }
@@ -131,10 +126,10 @@ export async function appendRows(
     return;
   }
   await db.run(APPEND_PG, [
-    ...columns(rows.events, EVENT_COLUMNS),
+    ...unnestColumns(rows.events, EVENT_COLUMNS),
     rows.nodes.map((n) => n.id),
     rows.nodes.map((n) => n.hash),
-    ...columns(rows.personal, PERSONAL_COLUMNS),
+    ...unnestColumns(rows.personal, PERSONAL_COLUMNS),
   ]);
 }
 

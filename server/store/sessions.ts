@@ -1,7 +1,7 @@
 // Session rows: mutable state beside the log, keyed by the HMAC of the host's session id (`ref`).
 import type { SessionStatus } from '../../shared/api.js';
-import { type Db, type Param, type Statement, sql } from './sql.js';
-import type { WriteBehind } from './write-behind.js';
+import { type Db, type Statement, sql } from './sql.js';
+import { type CachedRow, type RowWrites, type WriteBehind, writeChanged } from './write-behind.js';
 
 export interface SessionRow {
   id: string;
@@ -171,6 +171,14 @@ const UPDATE_COLUMNS = [
   'ended_at',
   'revoked_by',
 ] as const satisfies readonly (keyof SessionRow)[];
+const WRITES: RowWrites<SessionRow> = {
+  insertRow: INSERT_ROW,
+  updateRow: UPDATE_ROW,
+  insertRowsPg: INSERT_ROWS_PG,
+  updateRowsPg: UPDATE_ROWS_PG,
+  insertColumns: INSERT_COLUMNS,
+  updateColumns: UPDATE_COLUMNS,
+};
 const OWN: ReadonlySet<Statement> = new Set([
   BY_REFS,
   OPEN,
@@ -182,11 +190,7 @@ const OWN: ReadonlySet<Statement> = new Set([
 ]);
 
 type Sighting = Omit<SessionSeen, 'id'> & { ref: string; subject: string | null };
-/** A cached row: as stored (`clean`), changed since (`dirty`), or not stored yet (`new`). */
-interface Cached {
-  row: SessionRow;
-  state: 'clean' | 'dirty' | 'new';
-}
+type Cached = CachedRow<SessionRow>;
 
 /** A cache bigger than this after a flush is dropped: one batch needs its own sessions only. */
 const MAX_CACHED = 20_000;
@@ -266,20 +270,7 @@ export class SessionBuffer implements WriteBehind {
   }
 
   async flush(db: Db): Promise<void> {
-    const fresh: SessionRow[] = [];
-    const changed: SessionRow[] = [];
-    for (const c of this.cached.values()) {
-      if (!c || c.state === 'clean') continue;
-      (c.state === 'new' ? fresh : changed).push(c.row);
-      c.state = 'clean';
-    }
-    if (db.dialect === 'postgres') {
-      if (fresh.length > 0) await db.run(INSERT_ROWS_PG, columns(fresh, INSERT_COLUMNS));
-      if (changed.length > 0) await db.run(UPDATE_ROWS_PG, columns(changed, UPDATE_COLUMNS));
-    } else {
-      for (const r of fresh) await db.run(INSERT_ROW, { ...r });
-      for (const r of changed) await db.run(UPDATE_ROW, { ...r });
-    }
+    await writeChanged(db, this.cached.values(), WRITES);
     if (this.cached.size > MAX_CACHED) this.cached.clear();
   }
 
@@ -311,6 +302,3 @@ function seen(row: SessionRow, s: Sighting): boolean {
 }
 
 /** Column arrays for an unnest statement. */
-function columns<K extends keyof SessionRow>(rows: readonly SessionRow[], keys: readonly K[]): Param[] {
-  return keys.map((k) => rows.map((r) => r[k]));
-}

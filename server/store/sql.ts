@@ -6,6 +6,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export type Scalar = string | number | bigint | Buffer | null;
 /** Arrays travel to PostgreSQL as array parameters (`unnest(?::bigint[])`); SQLite takes scalars only. */
 export type Param = Scalar | readonly Scalar[];
+
+/** Rows as one array per column, in `keys` order: the parameters of a PostgreSQL `unnest` statement. */
+export function unnestColumns<R, K extends keyof R>(rows: readonly R[], keys: readonly K[]): Param[] {
+  return keys.map((k) => rows.map((r) => r[k] as Scalar));
+}
 export type Params = readonly Param[] | Readonly<Record<string, Param>>;
 
 /** A statement compiled for both dialects: `?`/`@name` for SQLite, `$n` for PostgreSQL (named, prepared). */

@@ -1,7 +1,7 @@
 // Write-behind for derived tables: a job keeps the rows it reads and changes in memory and writes each
 // changed row once when it ends (as the audit writer does for the log). Anything else in the transaction
 // that reads such a table first gets the buffer written; anything that writes it also empties the cache.
-import type { BufferedTable, Db, Params, Statement } from './sql.js';
+import { type BufferedTable, type Db, type Params, type Statement, unnestColumns } from './sql.js';
 
 export interface WriteBehind {
   /** The tables whose rows it holds. */
@@ -41,4 +41,42 @@ export function bindWriteBehind(db: Db, buffers: readonly WriteBehind[]): Db {
     run: (st: Statement, params?: Params) =>
       st.buffered.size === 0 ? db.run(st, params) : around(st, () => db.run(st, params)),
   };
+}
+
+/** A buffered row: as stored (`clean`), changed since (`dirty`), or not stored yet (`new`). */
+export interface CachedRow<R> {
+  row: R;
+  state: 'clean' | 'dirty' | 'new';
+}
+
+/** How one table's buffered rows are written: row by row on SQLite, one `unnest` statement each on PostgreSQL. */
+export interface RowWrites<R> {
+  insertRow: Statement;
+  updateRow: Statement;
+  insertRowsPg: Statement;
+  updateRowsPg: Statement;
+  insertColumns: readonly (keyof R)[];
+  updateColumns: readonly (keyof R)[];
+}
+
+/** Writes the new and changed rows among `cached` and marks them clean. */
+export async function writeChanged<R extends object>(
+  db: Db,
+  cached: Iterable<CachedRow<R> | null>,
+  w: RowWrites<R>,
+): Promise<void> {
+  const fresh: R[] = [];
+  const changed: R[] = [];
+  for (const c of cached) {
+    if (!c || c.state === 'clean') continue;
+    (c.state === 'new' ? fresh : changed).push(c.row);
+    c.state = 'clean';
+  }
+  if (db.dialect === 'postgres') {
+    if (fresh.length > 0) await db.run(w.insertRowsPg, unnestColumns(fresh, w.insertColumns));
+    if (changed.length > 0) await db.run(w.updateRowsPg, unnestColumns(changed, w.updateColumns));
+    return;
+  }
+  for (const r of fresh) await db.run(w.insertRow, { ...r } as Params);
+  for (const r of changed) await db.run(w.updateRow, { ...r } as Params);
 }
