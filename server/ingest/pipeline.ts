@@ -1,7 +1,7 @@
 // The ingestion pipeline: validate → redact → append → derive (sessions, devices, alerts).
 // Host events come in through `ingest`; Receipts' own events through `record`. Both append and derive alike.
 import type { IngestResult } from '../../shared/api.js';
-import type { IngestEvent } from '../../shared/schemas/event.js';
+import { type IngestEvent, MAX_BATCH } from '../../shared/schemas/event.js';
 import type { Appended, AuditLog } from '../audit/writer.js';
 import type { Bus } from '../bus.js';
 import type { SessionChange } from '../derive/sessions.js';
@@ -12,6 +12,7 @@ import type { GroupCommit } from '../store/group-commit.js';
 import type { Db } from '../store/sql.js';
 import type { PreparedBatch } from './body.js';
 import { type PreparedEvent, prepareEvent } from './prepare.js';
+import { SharedJobs } from './shared-job.js';
 
 /** Receipts' own events (revocations, support access, alerts, erasure): host-event fields without the id. */
 export type OwnEvent = Omit<IngestEvent, 'id' | 'session_id'> & {
@@ -72,7 +73,17 @@ export class Pipeline {
   private touched = new Map<string, { seq: number; sessions: Set<string> }>();
   private alerts: { subject: string; id: string }[] = [];
 
-  constructor(readonly deps: PipelineDeps) {}
+  /** Host batches waiting for the same group commit, run as one job (shared-job.ts). */
+  private readonly batches: SharedJobs<PreparedEvent[], IngestResult>;
+
+  constructor(readonly deps: PipelineDeps) {
+    this.batches = new SharedJobs(
+      deps.commit,
+      (tx, parts) => this.appendBatches(tx, parts),
+      (batch) => batch.length,
+      MAX_BATCH,
+    );
+  }
 
   /** Registers a deriver; they run in the order registered. `prefetch` reads ahead for a whole batch. */
   use(deriver: Deriver, prefetch?: Prefetch): void {
@@ -119,37 +130,40 @@ export class Pipeline {
   }
 
   /**
-   * Host events (or a body a worker prepared, see workers/): one batch, one savepoint in the current group
-   * commit; durable when the promise resolves.
+   * Host events (or a body a worker prepared, see workers/): one batch in the current group commit, sharing
+   * a job with the batches that wait for the same group (shared-job.ts); durable when the promise resolves.
    */
-  async ingest(events: IngestEvent[] | PreparedBatch): Promise<IngestResult> {
-    const prepared = Array.isArray(events) ? events.map((e) => this.prepare(e)) : events.prepared;
-    return this.deps.commit.run(async (tx) => {
+  ingest(events: IngestEvent[] | PreparedBatch): Promise<IngestResult> {
+    return this.batches.run(Array.isArray(events) ? events.map((e) => this.prepare(e)) : events.prepared);
+  }
+
+  /** Batches in arrival order, as if each were its own job: an id stored by an earlier one is a duplicate. */
+  private async appendBatches(tx: Db, batches: readonly PreparedEvent[][]): Promise<IngestResult[]> {
+    // One read for all of them: the ids another request (or another server) stored already.
+    const stored = await existingIds(
+      tx,
+      batches.flatMap((b) => b.map((p) => p.event.id)),
+    );
+    const seen = new Set<string>();
+    const fresh: PreparedEvent[] = [];
+    const results = batches.map((batch) => {
       const ids: string[] = [];
       const duplicates: string[] = [];
-      const inBatch = new Set<string>();
-      // One read for the whole batch: the ids another request (or another server) stored already.
-      const stored = await existingIds(
-        tx,
-        prepared.map((p) => p.event.id),
-      );
-      const fresh: PreparedEvent[] = [];
-      for (const p of prepared) {
+      for (const p of batch) {
         const id = p.event.id;
-        if (inBatch.has(id) || stored.has(id)) {
+        if (seen.has(id) || stored.has(id)) {
           duplicates.push(id);
           continue;
         }
-        inBatch.add(id);
+        seen.add(id);
         fresh.push(p);
-      }
-      if (fresh.length >= PREFETCH_FROM) for (const read of this.prefetches) await read(tx, fresh);
-      for (const p of fresh) {
-        await this.apply(tx, p);
-        ids.push(p.event.id);
+        ids.push(id);
       }
       return { accepted: ids.length, duplicates: duplicates.length, ids, duplicate_ids: duplicates };
     });
+    if (fresh.length >= PREFETCH_FROM) for (const read of this.prefetches) await read(tx, fresh);
+    for (const p of fresh) await this.apply(tx, p);
+    return results;
   }
 
   /** Runs domain work (revocation, erasure, support access) in a write transaction of the group commit. */
