@@ -44,7 +44,7 @@ export class Metrics {
   });
   private readonly commitSeconds = new Histogram({
     name: 'receipts_group_commit_fsync_seconds',
-    help: 'Time to COMMIT a group: the WAL write and its fsync (synchronous=FULL).',
+    help: "Time from a group's COMMIT until it is on disk: the WAL write and its fsync.",
     buckets: SECONDS,
     registers: [this.registry],
   });

@@ -68,9 +68,13 @@ export function createServices(
       log.invalidate();
       for (const b of buffers) b.drop();
     },
-    afterCommit: (group) => {
-      metrics.groupCommitted({ ...group, events: log.head().seq - headAtGroupStart });
-      pipeline?.announce();
+    afterCommit: () => {
+      const events = log.head().seq - headAtGroupStart;
+      const announce = pipeline?.announcements();
+      return (group) => {
+        metrics.groupCommitted({ ...group, events });
+        announce?.();
+      };
     },
   });
   const bus = new Bus();

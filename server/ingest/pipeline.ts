@@ -186,18 +186,22 @@ export class Pipeline {
     if (sessionId) t.sessions.add(sessionId);
   }
 
-  /** Tells the live stream what the group that just committed touched (the group commit calls this). */
-  announce(): void {
+  /**
+   * What the group that just committed touched, taken now (the next group starts at once); the live stream
+   * is told when the returned function runs, once the group is on disk (the group commit calls both).
+   */
+  announcements(): () => void {
     const alerts = this.alerts;
-    this.alerts = [];
-    for (const a of alerts) this.deps.bus.alert(a.subject, a.id);
-    if (this.touched.size === 0) return;
     const touched = this.touched;
+    this.alerts = [];
     this.touched = new Map();
-    for (const [subject, t] of touched) {
-      if (t.seq > 0) this.deps.bus.activity({ subject, seq: t.seq });
-      if (t.sessions.size > 0) this.deps.bus.sessions({ subject, sessionIds: [...t.sessions] });
-    }
+    return () => {
+      for (const a of alerts) this.deps.bus.alert(a.subject, a.id);
+      for (const [subject, t] of touched) {
+        if (t.seq > 0) this.deps.bus.activity({ subject, seq: t.seq });
+        if (t.sessions.size > 0) this.deps.bus.sessions({ subject, sessionIds: [...t.sessions] });
+      }
+    };
   }
 
   private async recordRedaction(tx: Db, prepared: PreparedEvent, appended: Appended): Promise<void> {

@@ -8,7 +8,7 @@ import { isPostgresUrl, safeUrl } from './location.js';
 import { beginPostgres, openPool, PgDb } from './postgres.js';
 import * as schema from './schema.js';
 import type { Db, Dialect } from './sql.js';
-import { beginSqlite, openSqlite, type Sqlite, SqliteDb } from './sqlite.js';
+import { beginSqlite, openSqlite, type Sqlite, SqliteDb, WalSync } from './sqlite.js';
 import type { Transaction } from './transaction.js';
 
 export type { Db, Dialect } from './sql.js';
@@ -28,7 +28,7 @@ export interface Store {
   /** The PostgreSQL pool, for the cross-process parts of the store (notifications, the leader lock). */
   readonly pool: pg.Pool | null;
   /** The SQLite connections, for SQLite-only maintenance in server/store/. */
-  readonly sqlite: { writer: SqliteDb; reader: SqliteDb } | null;
+  readonly sqlite: { writer: SqliteDb; reader: SqliteDb; wal: WalSync | null } | null;
 }
 
 export { isPostgresUrl } from './location.js';
@@ -48,26 +48,36 @@ export function openStore(location: string, options: OpenOptions = {}): Store {
 
 function openSqliteStore(path: string, options: OpenOptions): Store {
   const writerHandle = openSqlite(path, options);
+  // In WAL mode the writer's COMMIT leaves the sync to WalSync, off this thread (see sqlite.ts).
+  const wal =
+    !options.readonly && writerHandle.pragma('journal_mode', { simple: true }) === 'wal'
+      ? new WalSync(`${path}-wal`)
+      : null;
+  if (wal) writerHandle.pragma('synchronous = NORMAL');
   const writer = new SqliteDb(writerHandle);
   // A second connection for reads; a read-only store has only the one.
-  const reader = options.readonly ? writer : new SqliteDb(openSqlite(path, { readonly: false }));
+  const reader = options.readonly
+    ? writer
+    : new SqliteDb(openSqlite(path, { readonly: false }), wal ? () => wal.synced() : null);
   let closed = false;
   return {
     dialect: 'sqlite',
     db: reader,
     location: path,
     pool: null,
-    sqlite: { writer, reader },
-    begin: async () => beginSqlite(writer),
+    sqlite: { writer, reader, wal },
+    begin: async () => beginSqlite(writer, wal),
     compact: async () => {
       if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
     },
     close: async () => {
       if (closed) return;
       closed = true;
+      await wal?.synced().catch(() => {});
       if (reader !== writer) reader.sqlite.close();
       if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
       writerHandle.close();
+      wal?.close();
     },
   };
 }
@@ -128,7 +138,12 @@ export async function startupProblem(store: Store, production: boolean): Promise
 
 /** Applies pending migrations to the store; returns those applied now. */
 export async function applyMigrations(store: Store, ownerUrl: string | null = null): Promise<string[]> {
-  if (store.sqlite) return applySqliteMigrations(store.sqlite.writer.sqlite);
+  if (store.sqlite) {
+    const applied = applySqliteMigrations(store.sqlite.writer.sqlite);
+    // Migrations commit outside the group commit: on disk before anything is written on top of them.
+    store.sqlite.wal?.syncNow();
+    return applied;
+  }
   if (!ownerUrl) return [];
   const { migratePostgres } = await import('./pg/migrate.js');
   return migratePostgres(ownerUrl, store.location);

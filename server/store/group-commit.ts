@@ -1,6 +1,8 @@
 // Group commit: writes that arrive while a transaction is being written share the next one, so one fsync
 // (SQLite) or one COMMIT round trip (PostgreSQL) acknowledges many requests. Each job runs in its own
-// savepoint, so one failing job loses only itself. Groups run one at a time per process.
+// savepoint, so one failing job loses only itself. Groups run one at a time per process; on SQLite the next
+// one is written while the last one's sync is still running (Transaction.durable), and a group's jobs are
+// answered, in order, only once it is on disk.
 import type { Db } from './sql.js';
 import type { Transaction } from './transaction.js';
 
@@ -19,8 +21,13 @@ export interface GroupCommitHooks {
   afterJob?: (tx: Db) => Promise<void>;
   /** Called when a job or the whole transaction rolled back: in-memory state must follow the store. */
   onRollback: () => void;
-  /** Called after each committed group, with how long its writes and its COMMIT took. */
-  afterCommit?: (group: CommittedGroup) => void;
+  /**
+   * Called right after each group's COMMIT (what the group touched is taken then: the next group starts
+   * at once); what it returns is called once the group is on disk, with how long its writes took and how
+   * long it took from COMMIT to disk. Announcements must not run ahead of the disk.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a hook that has nothing to announce returns nothing.
+  afterCommit?: () => ((group: CommittedGroup) => void) | void;
 }
 
 export interface CommittedGroup {
@@ -34,6 +41,8 @@ export class GroupCommit {
   private running = false;
   private idle: (() => void)[] = [];
   private closed = false;
+  /** The last committed group's sync: each group's answers wait for it and their own. */
+  private synced: Promise<void> = Promise.resolve();
   batches = 0;
 
   constructor(
@@ -60,7 +69,7 @@ export class GroupCommit {
 
   /** Resolves when every queued job has been committed or failed. */
   drain(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (!this.running && this.queue.length === 0) return this.synced.then(noop, noop);
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -75,6 +84,9 @@ export class GroupCommit {
       await this.flush(jobs);
     }
     this.running = false;
+    await this.synced.then(noop, noop);
+    // Jobs queued meanwhile have started a loop of their own, which wakes the waiters when it ends.
+    if (this.running) return;
     const waiters = this.idle;
     this.idle = [];
     for (const w of waiters) w();
@@ -117,15 +129,29 @@ export class GroupCommit {
       for (const job of jobs) job.reject(error);
       return;
     }
-    this.hooks.afterCommit?.({
-      jobs: jobs.length,
-      workSeconds: (worked - started) / 1000,
-      commitSeconds: (performance.now() - worked) / 1000,
-    });
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) job.resolve(outcome.value);
-      else job.reject(outcome.value);
-    });
+    const onDisk = this.hooks.afterCommit?.();
+    // Not awaited: the next group is written while this one syncs.
+    const durable = Promise.all([this.synced, tx.durable()]).then(noop);
+    this.synced = durable;
+    durable.then(
+      () => {
+        onDisk?.({
+          jobs: jobs.length,
+          workSeconds: (worked - started) / 1000,
+          commitSeconds: (performance.now() - worked) / 1000,
+        });
+        for (const [i, job] of jobs.entries()) {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) job.resolve(outcome.value);
+          else job.reject(outcome.value);
+        }
+      },
+      // Committed but maybe not on disk: no job of it (nor of any later group) is acknowledged.
+      (error) => {
+        for (const job of jobs) job.reject(error);
+      },
+    );
   }
 }
+
+const noop = () => {};

@@ -91,6 +91,7 @@ export async function beginPostgres(pool: pg.Pool): Promise<Transaction> {
     renew: (name) => exec(`RELEASE SAVEPOINT ${name}; SAVEPOINT ${name}`),
     rollbackTo: (name) => exec(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`),
     commit: () => finish('COMMIT'),
+    durable: () => Promise.resolve(),
     rollback: () => finish('ROLLBACK'),
   };
 }

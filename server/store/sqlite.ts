@@ -1,7 +1,7 @@
 // The SQLite side of the seam: better-sqlite3 is synchronous, so each call runs at once and returns a
 // settled promise. Writes go through one connection in group-commit transactions; reads through a second,
-// so a reader never sees a transaction that has not committed yet.
-import { mkdirSync } from 'node:fs';
+// so a reader never sees a transaction that has not committed yet, nor one that is not on disk yet.
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Params, Statement } from './sql.js';
@@ -13,7 +13,14 @@ export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   private readonly prepared = new Map<string, Database.Statement>();
 
-  constructor(readonly sqlite: Sqlite) {}
+  /**
+   * @param durable on the reader: resolves once every transaction committed so far is on disk. A read waits
+   * for it before it answers, so nothing is shown that a power cut could still take back.
+   */
+  constructor(
+    readonly sqlite: Sqlite,
+    private readonly durable: (() => Promise<void>) | null = null,
+  ) {}
 
   private statement(st: Statement): Database.Statement {
     let s = this.prepared.get(st.id);
@@ -42,7 +49,7 @@ export class SqliteDb implements Db {
 
   all<T>(st: Statement, params?: Params): Promise<T[]> {
     try {
-      return Promise.resolve(this.allSync<T>(st, params));
+      return this.settled(this.allSync<T>(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -50,7 +57,7 @@ export class SqliteDb implements Db {
 
   get<T>(st: Statement, params?: Params): Promise<T | undefined> {
     try {
-      return Promise.resolve(this.getSync<T>(st, params));
+      return this.settled(this.getSync<T>(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -58,10 +65,88 @@ export class SqliteDb implements Db {
 
   run(st: Statement, params?: Params): Promise<number> {
     try {
-      return Promise.resolve(this.runSync(st, params));
+      return this.settled(this.runSync(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  private settled<T>(value: T): Promise<T> {
+    return this.durable ? this.durable().then(() => value) : Promise.resolve(value);
+  }
+}
+
+/**
+ * The writer's WAL made durable off the thread that commits. The writer commits with synchronous=NORMAL
+ * (COMMIT writes the WAL and returns), then each group's fdatasync runs on libuv's thread pool while the
+ * next group is already being written; the group's requests are answered only when it has returned.
+ * A 202 still means the events are on disk, and the commit thread no longer waits for the disk.
+ */
+export class WalSync {
+  private fd: number | null = null;
+  private ino = -1;
+  private last: Promise<void> = Promise.resolve();
+  /** A failed fdatasync may have lost pages: nothing written after it is acknowledged either. */
+  private failed: unknown = null;
+
+  constructor(private readonly walPath: string) {}
+
+  /** Syncs everything written so far; resolves when that sync and every earlier one have returned. */
+  sync(): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    let done: Promise<void>;
+    try {
+      const fd = this.file();
+      done =
+        fd === null
+          ? Promise.resolve()
+          : new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    } catch (error) {
+      done = Promise.reject(error);
+    }
+    this.last = Promise.all([this.last, done]).then(
+      () => {},
+      (error) => {
+        this.failed ??= error;
+        throw this.failed;
+      },
+    );
+    // Readers and the group commit await it; this branch only keeps a failure from going unhandled.
+    this.last.catch(() => {});
+    return this.last;
+  }
+
+  /** The same, on this thread: for writes made outside the group commit (migrations). */
+  syncNow(): void {
+    const fd = this.file();
+    if (fd !== null) fdatasyncSync(fd);
+  }
+
+  /** Resolves when every sync started so far has returned. */
+  synced(): Promise<void> {
+    return this.last;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** The WAL's descriptor, opened again if SQLite made a new file; null if there is none (nothing to sync). */
+  private file(): number | null {
+    let ino: number;
+    try {
+      ino = statSync(this.walPath).ino;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    if (this.fd === null || ino !== this.ino) {
+      this.close();
+      this.fd = openSync(this.walPath, 'r+');
+      this.ino = fstatSync(this.fd).ino;
+    }
+    return this.fd;
   }
 }
 
@@ -102,10 +187,18 @@ function run(sqlite: Sqlite, text: string): void {
   st.run();
 }
 
-/** A write transaction on the writer connection. BEGIN IMMEDIATE takes the write lock up front. */
-export function beginSqlite(db: SqliteDb): Transaction {
+/**
+ * A write transaction on the writer connection. BEGIN IMMEDIATE takes the write lock up front. With `wal`,
+ * COMMIT does not wait for the disk: `durable()` does (see WalSync). `committed` runs after each COMMIT.
+ */
+export function beginSqlite(
+  db: SqliteDb,
+  wal: WalSync | null = null,
+  committed: (() => void) | null = null,
+): Transaction {
   const { sqlite } = db;
   run(sqlite, 'BEGIN IMMEDIATE');
+  let durable: Promise<void> = Promise.resolve();
   const exec = (...texts: string[]): Promise<void> => {
     try {
       for (const t of texts) run(sqlite, t);
@@ -120,7 +213,18 @@ export function beginSqlite(db: SqliteDb): Transaction {
     release: (name) => exec(`RELEASE ${name}`),
     renew: (name) => exec(`RELEASE ${name}`, `SAVEPOINT ${name}`),
     rollbackTo: (name) => exec(`ROLLBACK TO ${name}`, `RELEASE ${name}`),
-    commit: () => exec('COMMIT'),
+    commit: () => {
+      try {
+        run(sqlite, 'COMMIT');
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      // Started in the same step as COMMIT: a reader that sees this transaction also waits for this sync.
+      if (wal) durable = wal.sync();
+      committed?.();
+      return Promise.resolve();
+    },
+    durable: () => durable,
     rollback: () => (sqlite.inTransaction ? exec('ROLLBACK') : Promise.resolve()),
   };
 }

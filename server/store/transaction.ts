@@ -10,6 +10,12 @@ export interface Transaction {
   renew(name: string): Promise<void>;
   /** Undoes the savepoint's work and ends it. */
   rollbackTo(name: string): Promise<void>;
+  /** Ends the transaction: its writes are visible to the next one, not necessarily on disk yet. */
   commit(): Promise<void>;
+  /**
+   * After commit: resolves once the transaction is on disk. SQLite syncs its WAL off the committing thread
+   * (WalSync); PostgreSQL's COMMIT has already waited for its own WAL flush.
+   */
+  durable(): Promise<void>;
   rollback(): Promise<void>;
 }
