@@ -12,7 +12,7 @@ import { measureRequests } from './http/measure.js';
 import { noStore } from './http/no-store.js';
 import { RateLimiter, rateLimit } from './http/rate-limit.js';
 import { refusedOriginReporter } from './http/refused-origins.js';
-import { isStoreFull, StoreHealth } from './http/store-health.js';
+import { isStoreFull, StoreFullError, StoreHealth } from './http/store-health.js';
 import { widgetCors } from './http/widget-cors.js';
 import './http/types.js';
 import { accountRoutes } from './routes/account.js';
@@ -94,6 +94,10 @@ export function createApp(s: Services, options: AppOptions = {}) {
     '/v1/events',
     requireKey(s, 'ingest'),
     rateLimit({ limiter: perKey, key: (c) => c.get('key').id, onLimited: recordLimited('ingest') }),
+    async function refuseWhileFull(_c, next) {
+      if (health.refusing()) throw new StoreFullError();
+      await next();
+    },
   );
   app.route('/v1/events', eventRoutes(s));
   app.use('/v1/sessions/*', requireKey(s, 'ingest'));

@@ -18,8 +18,20 @@ export function isStoreFull(error: unknown): boolean {
   return typeof code === 'string' && FULL_CODES.has(code);
 }
 
+/** Refused up front while the store is full (see StoreHealth.refusing): answered like SQLite's own refusal. */
+export class StoreFullError extends Error {
+  readonly code = 'ENOSPC';
+  constructor() {
+    super('the store has no space left');
+  }
+}
+
+/** How often, while full, a write looks again for room (statfs and a probe write). */
+const RECHECK_MS = 1000;
+
 export class StoreHealth {
   private full = false;
+  private lookedAt = 0;
 
   /** `dbPath`: the SQLite file; null on PostgreSQL, whose disk is the database server's to watch. */
   constructor(private readonly dbPath: string | null) {}
@@ -27,6 +39,21 @@ export class StoreHealth {
   /** A write failed for want of space. */
   markFull(): void {
     this.full = true;
+  }
+
+  /**
+   * True while writes are refused: one failed for want of space, and no room has been seen since. Checked
+   * before a write, so that a small one does not slip into space SQLite happens to have free (a WAL started
+   * over) while the disk stays full and /healthz says so.
+   */
+  refusing(): boolean {
+    if (!this.full) return false;
+    const now = Date.now();
+    if (now - this.lookedAt >= RECHECK_MS) {
+      this.lookedAt = now;
+      this.problem();
+    }
+    return this.full;
   }
 
   /** Null when the store can write, else the reason it cannot. */

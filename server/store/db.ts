@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type pg from 'pg';
+import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, safeUrl } from './location.js';
 import { beginPostgres, openPool, PgDb } from './postgres.js';
 import * as schema from './schema.js';
@@ -54,6 +55,7 @@ function openSqliteStore(path: string, options: OpenOptions): Store {
       ? new WalSync(`${path}-wal`)
       : null;
   if (wal) writerHandle.pragma('synchronous = NORMAL');
+  const checkpointer = wal ? Checkpointer.for(path, writerHandle) : null;
   const writer = new SqliteDb(writerHandle);
   // A second connection for reads; a read-only store has only the one.
   const reader = options.readonly
@@ -66,7 +68,10 @@ function openSqliteStore(path: string, options: OpenOptions): Store {
     location: path,
     pool: null,
     sqlite: { writer, reader, wal },
-    begin: async () => beginSqlite(writer, wal),
+    begin: async () => {
+      await checkpointer?.quiet();
+      return beginSqlite(writer, wal, checkpointer ? () => checkpointer.committed() : null);
+    },
     compact: async () => {
       if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
     },
@@ -74,6 +79,7 @@ function openSqliteStore(path: string, options: OpenOptions): Store {
       if (closed) return;
       closed = true;
       await wal?.synced().catch(() => {});
+      await checkpointer?.close();
       if (reader !== writer) reader.sqlite.close();
       if (!options.readonly) writerHandle.pragma('wal_checkpoint(TRUNCATE)');
       writerHandle.close();
