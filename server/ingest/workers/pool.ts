@@ -93,6 +93,9 @@ export class PreparePool {
     };
     const worker = new Worker(this.opts.script ?? new URL('./worker.js', import.meta.url), {
       workerData: setup,
+      // A body's garbage dies young: a 4 MB nursery (V8's default is 16 MB per semi-space) keeps each worker
+      // about 40 MB smaller at the same rate (100k events in 1000-event batches, measured).
+      resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     // An idle pool does not keep the process alive; one with bodies in flight does.
     worker.unref();
