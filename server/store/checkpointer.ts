@@ -25,12 +25,11 @@ export class Checkpointer {
   private lastStarted = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  /** Frames in the WAL when the last checkpoint ended. */
+  /** The WAL's length when the last checkpoint began; 0 once a quiet one has copied all of it. */
   private frames = 0;
   /** Transactions waiting for a checkpoint with no writer beside it. */
   private waiting: (() => void)[] = [];
   private quietRun = false;
-  checkpoints = 0;
 
   private constructor(
     private readonly path: string,
@@ -102,7 +101,6 @@ export class Checkpointer {
       this.running = false;
       worker.unref();
       if (!('error' in result)) {
-        this.checkpoints++;
         // `log` is the WAL's length when the checkpoint began; a writer may have added frames since, unless
         // it was waiting. All copied with it waiting: the next transaction writes the WAL from its start.
         this.frames = this.quietRun && result.checkpointed >= result.log ? 0 : result.log;
