@@ -1,6 +1,6 @@
 // Devices a user has used, one row per (subject, fingerprint).
 import { type Db, type Statement, sql } from './sql.js';
-import { type CachedRow, type RowWrites, type WriteBehind, writeChanged } from './write-behind.js';
+import { type CachedRow, rowWrites, type WriteBehind, writeChanged } from './write-behind.js';
 
 export interface NewDevice {
   id: string;
@@ -62,79 +62,30 @@ const OF_USERS = sql({
   pg: `SELECT s.pseudonym AS owner, d.* FROM subjects s LEFT JOIN devices d ON d.subject = s.pseudonym
    WHERE s.user_id = ANY (?::text[])`,
 });
-const INSERT_ROW = sql(
-  `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
-     location) VALUES (@id, @subject, @fingerprint, @browser, @os, @device_type, @first_seen, @last_seen, @ip_net,
-     @location)`,
-);
-const UPDATE_ROW = sql(
-  `UPDATE devices SET first_seen = @first_seen, last_seen = @last_seen, ip_net = @ip_net, location = @location
-   WHERE id = @id`,
-);
-const INSERT_ROWS_PG = sql({
-  sqlite: 'SELECT 1',
-  pg: `INSERT INTO devices (id, subject, fingerprint, browser, os, device_type, first_seen, last_seen, ip_net,
-     location)
-   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[],
-     ?::text[], ?::text[])`,
-});
-const UPDATE_ROWS_PG = sql({
-  sqlite: 'SELECT 1',
-  pg: `UPDATE devices d SET first_seen = u.first_seen, last_seen = u.last_seen, ip_net = u.ip_net,
-     location = u.location
-   FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS u(id, first_seen, last_seen, ip_net,
-     location)
-   WHERE d.id = u.id`,
-});
-const OWN: ReadonlySet<Statement> = new Set([
-  OF_USERS,
-  TOUCH_KNOWN,
-  INSERT_ROW,
-  UPDATE_ROW,
-  INSERT_ROWS_PG,
-  UPDATE_ROWS_PG,
-]);
 
 /** A device row as the buffer keeps it. */
-interface StoredDevice {
-  id: string;
+interface StoredDevice extends Omit<DeviceRow, 'sessions'> {
   subject: string;
   fingerprint: string;
-  browser: string | null;
-  os: string | null;
-  device_type: string | null;
-  first_seen: number;
-  last_seen: number;
-  ip_net: string | null;
-  location: string | null;
 }
-const INSERT_COLUMNS = [
-  'id',
-  'subject',
-  'fingerprint',
-  'browser',
-  'os',
-  'device_type',
-  'first_seen',
-  'last_seen',
-  'ip_net',
-  'location',
-] as const satisfies readonly (keyof StoredDevice)[];
-const UPDATE_COLUMNS = [
-  'id',
-  'first_seen',
-  'last_seen',
-  'ip_net',
-  'location',
-] as const satisfies readonly (keyof StoredDevice)[];
-const WRITES: RowWrites<StoredDevice> = {
-  insertRow: INSERT_ROW,
-  updateRow: UPDATE_ROW,
-  insertRowsPg: INSERT_ROWS_PG,
-  updateRowsPg: UPDATE_ROWS_PG,
-  insertColumns: INSERT_COLUMNS,
-  updateColumns: UPDATE_COLUMNS,
-};
+const WRITES = rowWrites<StoredDevice>(
+  'devices',
+  {
+    id: 'text',
+    subject: 'text',
+    fingerprint: 'text',
+    browser: 'text',
+    os: 'text',
+    device_type: 'text',
+    first_seen: 'bigint',
+    last_seen: 'bigint',
+    ip_net: 'text',
+    location: 'text',
+  },
+  ['first_seen', 'last_seen', 'ip_net', 'location'],
+);
+
+const OWN: ReadonlySet<Statement> = new Set([OF_USERS, TOUCH_KNOWN, ...WRITES.statements]);
 
 type Cached = CachedRow<StoredDevice>;
 

@@ -1,7 +1,7 @@
 // Session rows: mutable state beside the log, keyed by the HMAC of the host's session id (`ref`).
 import type { SessionStatus } from '../../shared/api.js';
 import { type Db, type Statement, sql } from './sql.js';
-import { type CachedRow, type RowWrites, type WriteBehind, writeChanged } from './write-behind.js';
+import { type CachedRow, rowWrites, type WriteBehind, writeChanged } from './write-behind.js';
 
 export interface SessionRow {
   id: string;
@@ -114,80 +114,39 @@ const BY_REFS = sql({
   sqlite: 'SELECT * FROM sessions WHERE ref IN (SELECT value FROM json_each(?))',
   pg: 'SELECT * FROM sessions WHERE ref = ANY (?::text[])',
 });
-const INSERT_ROW = sql(
-  `INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at, ip_net, location, browser, os,
-     device_type, device_id, ended_at, revoked_by, host_tag) VALUES (@id, @ref, @subject, @status, @created_at,
-     @last_seen_at, @ip_net, @location, @browser, @os, @device_type, @device_id, @ended_at, @revoked_by, @host_tag)`,
+const WRITES = rowWrites<SessionRow>(
+  'sessions',
+  {
+    id: 'text',
+    ref: 'text',
+    subject: 'text',
+    status: 'text',
+    created_at: 'bigint',
+    last_seen_at: 'bigint',
+    ip_net: 'text',
+    location: 'text',
+    browser: 'text',
+    os: 'text',
+    device_type: 'text',
+    device_id: 'text',
+    ended_at: 'bigint',
+    revoked_by: 'text',
+    host_tag: 'text',
+  },
+  [
+    'status',
+    'last_seen_at',
+    'ip_net',
+    'location',
+    'browser',
+    'os',
+    'device_type',
+    'device_id',
+    'ended_at',
+    'revoked_by',
+  ],
 );
-const UPDATE_ROW = sql(
-  `UPDATE sessions SET status = @status, last_seen_at = @last_seen_at, ip_net = @ip_net, location = @location,
-     browser = @browser, os = @os, device_type = @device_type, device_id = @device_id, ended_at = @ended_at,
-     revoked_by = @revoked_by WHERE id = @id`,
-);
-const INSERT_ROWS_PG = sql({
-  sqlite: 'SELECT 1',
-  pg: `INSERT INTO sessions (id, ref, subject, status, created_at, last_seen_at, ip_net, location, browser, os,
-     device_type, device_id, ended_at, revoked_by, host_tag)
-   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],
-     ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[])`,
-});
-const UPDATE_ROWS_PG = sql({
-  sqlite: 'SELECT 1',
-  pg: `UPDATE sessions s SET status = u.status, last_seen_at = u.last_seen_at, ip_net = u.ip_net,
-     location = u.location, browser = u.browser, os = u.os, device_type = u.device_type, device_id = u.device_id,
-     ended_at = u.ended_at, revoked_by = u.revoked_by
-   FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-     ?::bigint[], ?::text[]) AS u(id, status, last_seen_at, ip_net, location, browser, os, device_type, device_id,
-     ended_at, revoked_by)
-   WHERE s.id = u.id`,
-});
-const INSERT_COLUMNS = [
-  'id',
-  'ref',
-  'subject',
-  'status',
-  'created_at',
-  'last_seen_at',
-  'ip_net',
-  'location',
-  'browser',
-  'os',
-  'device_type',
-  'device_id',
-  'ended_at',
-  'revoked_by',
-  'host_tag',
-] as const satisfies readonly (keyof SessionRow)[];
-const UPDATE_COLUMNS = [
-  'id',
-  'status',
-  'last_seen_at',
-  'ip_net',
-  'location',
-  'browser',
-  'os',
-  'device_type',
-  'device_id',
-  'ended_at',
-  'revoked_by',
-] as const satisfies readonly (keyof SessionRow)[];
-const WRITES: RowWrites<SessionRow> = {
-  insertRow: INSERT_ROW,
-  updateRow: UPDATE_ROW,
-  insertRowsPg: INSERT_ROWS_PG,
-  updateRowsPg: UPDATE_ROWS_PG,
-  insertColumns: INSERT_COLUMNS,
-  updateColumns: UPDATE_COLUMNS,
-};
-const OWN: ReadonlySet<Statement> = new Set([
-  BY_REFS,
-  OPEN,
-  SEEN_BY_REF,
-  INSERT_ROW,
-  UPDATE_ROW,
-  INSERT_ROWS_PG,
-  UPDATE_ROWS_PG,
-]);
+const OWN: ReadonlySet<Statement> = new Set([BY_REFS, OPEN, SEEN_BY_REF, ...WRITES.statements]);
 
 type Sighting = Omit<SessionSeen, 'id'> & { ref: string; subject: string | null };
 type Cached = CachedRow<SessionRow>;

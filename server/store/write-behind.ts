@@ -1,7 +1,7 @@
 // Write-behind for derived tables: a job keeps the rows it reads and changes in memory and writes each
 // changed row once when it ends (as the audit writer does for the log). Anything else in the transaction
 // that reads such a table first gets the buffer written; anything that writes it also empties the cache.
-import { type BufferedTable, type Db, type Params, type Statement, unnestColumns } from './sql.js';
+import { type BufferedTable, type Db, type Params, type Statement, sql, unnestColumns } from './sql.js';
 
 export interface WriteBehind {
   /** The tables whose rows it holds. */
@@ -57,6 +57,42 @@ export interface RowWrites<R> {
   updateRowsPg: Statement;
   insertColumns: readonly (keyof R)[];
   updateColumns: readonly (keyof R)[];
+  /** All four: the buffer's own statements (see WriteBehind.owns). */
+  statements: readonly Statement[];
+}
+
+/** A column's PostgreSQL type: the element type of its `unnest` array. */
+export type PgType = 'text' | 'bigint';
+
+/**
+ * The statements that write a buffered table, from its columns named once: `columns` are inserted (in this
+ * order, with their types), `updated` are set on a changed row, found by `id`.
+ */
+export function rowWrites<R extends { id: string }>(
+  table: BufferedTable,
+  columns: { readonly [K in keyof R & string]: PgType },
+  updated: readonly (keyof R & string)[],
+): RowWrites<R> {
+  const inserted = Object.keys(columns) as (keyof R & string)[];
+  const set = ['id', ...updated] as (keyof R & string)[];
+  const arrays = (cols: readonly (keyof R & string)[]) => cols.map((c) => `?::${columns[c]}[]`).join(', ');
+  const names = (cols: readonly string[], prefix = '') => cols.map((c) => `${prefix}${c}`).join(', ');
+  const assign = (from: string) => updated.map((c) => `${c} = ${from}${c}`).join(', ');
+  // The unnest forms run on PostgreSQL only; SQLite writes row by row.
+  const pgOnly = (pg: string) => sql({ sqlite: 'SELECT 1', pg });
+  const w = {
+    insertRow: sql(`INSERT INTO ${table} (${names(inserted)}) VALUES (${names(inserted, '@')})`),
+    updateRow: sql(`UPDATE ${table} SET ${assign('@')} WHERE id = @id`),
+    insertRowsPg: pgOnly(
+      `INSERT INTO ${table} (${names(inserted)}) SELECT * FROM unnest(${arrays(inserted)})`,
+    ),
+    updateRowsPg: pgOnly(
+      `UPDATE ${table} t SET ${assign('u.')} FROM unnest(${arrays(set)}) AS u(${names(set)}) WHERE t.id = u.id`,
+    ),
+    insertColumns: inserted,
+    updateColumns: set,
+  };
+  return { ...w, statements: [w.insertRow, w.updateRow, w.insertRowsPg, w.updateRowsPg] };
 }
 
 /** Writes the new and changed rows among `cached` and marks them clean. */
