@@ -1,55 +1,47 @@
-// A MaxMind DB file read in place: the search tree stays on disk and is read a block at a time (the few
-// blocks near the root stay cached), only the data section is held in memory. maxmind's Reader needs the
-// whole file in one Buffer, and the bundled DB-IP files are 60-70 MB each, almost all of it tree; this keeps
-// a server's memory to the data section (12-19 MB) and a small block cache. Records are decoded by
-// mmdb-lib's own decoder (maxmind's), so what a lookup returns is what maxmind returns.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+// A MaxMind DB file read in place: the search tree and the records both stay on disk and are read through
+// one small cache of 4 KiB blocks (FileBlocks), so a lookup costs a few block reads the first time and
+// memory reads after. maxmind's Reader needs the whole file in one Buffer, and the bundled DB-IP files are
+// 60-70 MB each; holding their data sections alone was 31 MB in every thread that looks up. Records are
+// decoded by MmdbData to the same values mmdb-lib's decoder (maxmind's) gives.
+
 import { createRequire } from 'node:module';
 import ipaddr from 'ipaddr.js';
 import type { Metadata } from 'mmdb-lib/lib/metadata.js';
+import { FileBlocks } from './file-blocks.js';
+import { MmdbData } from './mmdb-data.js';
 
 // mmdb-lib is CommonJS with `exports.default`; require gives the same shape under Node and under vitest.
 const require = createRequire(import.meta.url);
-const { default: Decoder } = require('mmdb-lib/lib/decoder.js') as typeof import('mmdb-lib/lib/decoder.js');
 const { parseMetadata } = require('mmdb-lib/lib/metadata.js') as typeof import('mmdb-lib/lib/metadata.js');
 
-const BLOCK = 4096;
 /** The metadata section is at most 128 KiB from the end of the file (the format's own bound). */
 const METADATA_MAX = 128 * 1024;
 const DATA_SECTION_SEPARATOR = 16;
 
 export interface MmdbFileOptions {
-  /** Tree blocks kept in memory (4 KiB each, 1024 by default: 4 MiB); the root's are read on every lookup. */
+  /** Blocks kept in memory (4 KiB each, 512 by default: 2 MiB); the root's are read on every lookup. */
   cacheBlocks?: number;
 }
 
 export class MmdbFile {
   readonly metadata: Metadata;
-  private readonly fd: number;
-  private readonly data: InstanceType<typeof Decoder>;
-  /** Tree block → its slot in `slab`, least recently used first. */
-  private readonly slots = new Map<number, number>();
-  private readonly slab: Buffer;
-  private readonly cacheBlocks: number;
-  private readonly node = Buffer.alloc(8);
+  private readonly file: FileBlocks;
+  private readonly data: MmdbData;
   private readonly ipv4Start: number;
 
   constructor(path: string, options: MmdbFileOptions = {}) {
-    this.cacheBlocks = Math.max(2, options.cacheBlocks ?? 1024);
-    this.slab = Buffer.alloc(this.cacheBlocks * BLOCK);
-    this.fd = openSync(path, 'r');
+    this.file = new FileBlocks(path, options.cacheBlocks ?? 512);
     try {
-      const size = fstatSync(this.fd).size;
-      const tail = this.read(Math.max(0, size - METADATA_MAX), Math.min(size, METADATA_MAX));
-      this.metadata = parseMetadata(tail);
+      const { size } = this.file;
+      this.metadata = parseMetadata(
+        this.file.readOnce(Math.max(0, size - METADATA_MAX), Math.min(size, METADATA_MAX)),
+      );
       const { searchTreeSize } = this.metadata;
       if (searchTreeSize + DATA_SECTION_SEPARATOR > size) throw new Error('not a MaxMind DB file: truncated');
-      // The data section and what follows it (the metadata, a few KiB): pointers count from its start.
-      const section = this.read(searchTreeSize, size - searchTreeSize);
-      this.data = new Decoder(section, DATA_SECTION_SEPARATOR);
+      this.data = new MmdbData(this.file, searchTreeSize + DATA_SECTION_SEPARATOR);
       this.ipv4Start = this.findIpv4Start();
     } catch (error) {
-      closeSync(this.fd);
+      this.file.close();
       throw error;
     }
   }
@@ -67,12 +59,12 @@ export class MmdbFile {
       node = this.record(node, bit);
     }
     if (node <= nodeCount) return null;
-    return this.data.decodeFast(node - nodeCount).value;
+    // A record past the node count points into the data section, counted from its separator.
+    return this.data.valueAt(node - nodeCount - DATA_SECTION_SEPARATOR);
   }
 
   close(): void {
-    closeSync(this.fd);
-    this.slots.clear();
+    this.file.close();
   }
 
   /** IPv4 addresses in an IPv6 tree live under ::/96 (96 zero bits from the root). */
@@ -85,78 +77,20 @@ export class MmdbFile {
 
   /** The left (0) or right (1) record of a tree node. */
   private record(node: number, side: number): number {
-    const size = this.metadata.nodeByteSize;
-    const offset = node * size;
-    const first = Math.floor(offset / BLOCK);
-    let buf: Buffer;
-    let at: number;
-    if (offset + size <= (first + 1) * BLOCK) {
-      buf = this.slab;
-      at = this.slot(first) * BLOCK + (offset - first * BLOCK);
-    } else {
-      // A node across two blocks: its two halves copied side by side.
-      const head = (first + 1) * BLOCK - offset;
-      this.slab.copy(
-        this.node,
-        0,
-        this.slot(first) * BLOCK + (BLOCK - head),
-        this.slot(first) * BLOCK + BLOCK,
-      );
-      const second = this.slot(first + 1) * BLOCK;
-      this.slab.copy(this.node, head, second, second + size - head);
-      buf = this.node;
-      at = 0;
-    }
+    const { file } = this;
+    const at = node * this.metadata.nodeByteSize;
     switch (this.metadata.recordSize) {
       case 24:
-        return side ? buf.readUIntBE(at + 3, 3) : buf.readUIntBE(at, 3);
-      case 28:
+        return file.uint(at + side * 3, 3);
+      case 28: {
+        // The middle byte holds the high nibble of each record: left in its top half, right in its bottom.
+        const middle = file.byte(at + 3);
         return side
-          ? (((buf[at + 3] as number) & 0x0f) << 24) | buf.readUIntBE(at + 4, 3)
-          : (((buf[at + 3] as number) & 0xf0) << 20) | buf.readUIntBE(at, 3);
+          ? (middle & 0x0f) * 0x1000000 + file.uint(at + 4, 3)
+          : (middle >> 4) * 0x1000000 + file.uint(at, 3);
+      }
       default:
-        return side ? buf.readUInt32BE(at + 4) : buf.readUInt32BE(at);
-    }
-  }
-
-  /**
-   * The slab slot holding tree block `index`, read from the file on a miss into the least recently used
-   * slot. One slab for the cache, so a miss allocates nothing.
-   */
-  private slot(index: number): number {
-    const hit = this.slots.get(index);
-    if (hit !== undefined) {
-      // Most recently used last, so the oldest is the first key.
-      this.slots.delete(index);
-      this.slots.set(index, hit);
-      return hit;
-    }
-    let slot: number;
-    if (this.slots.size < this.cacheBlocks) slot = this.slots.size;
-    else {
-      const [oldest, free] = this.slots.entries().next().value as [number, number];
-      this.slots.delete(oldest);
-      slot = free;
-    }
-    const start = index * BLOCK;
-    const length = Math.min(BLOCK, this.metadata.searchTreeSize - start);
-    this.readInto(this.slab, slot * BLOCK, length, start);
-    this.slots.set(index, slot);
-    return slot;
-  }
-
-  private read(position: number, length: number): Buffer {
-    const buf = Buffer.allocUnsafe(length);
-    this.readInto(buf, 0, length, position);
-    return buf;
-  }
-
-  private readInto(buf: Buffer, at: number, length: number, position: number): void {
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buf, at + done, length - done, position + done);
-      if (n === 0) throw new Error('not a MaxMind DB file: unexpected end');
-      done += n;
+        return file.uint(at + side * 4, 4);
     }
   }
 }

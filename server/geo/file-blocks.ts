@@ -1,0 +1,116 @@
+// A read-only file seen through a small cache of 4 KiB blocks: what the MaxMind DB reader reads its search
+// tree and its records through, so neither has to be held in memory whole.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+export const BLOCK = 4096;
+
+export class FileBlocks {
+  readonly size: number;
+  private readonly fd: number;
+  /** Block index → its slot in `slab`, least recently used first. */
+  private readonly slots = new Map<number, number>();
+  private readonly slab: Buffer;
+  private readonly capacity: number;
+  /** The block read last, checked before the map: most reads fall in the block of the read before. */
+  private lastIndex = -1;
+  private lastBase = 0;
+
+  constructor(path: string, capacity: number) {
+    this.capacity = Math.max(2, capacity);
+    this.slab = Buffer.alloc(this.capacity * BLOCK);
+    this.fd = openSync(path, 'r');
+    this.size = fstatSync(this.fd).size;
+  }
+
+  byte(pos: number): number {
+    this.check(pos, 1);
+    const index = Math.floor(pos / BLOCK);
+    const base = index === this.lastIndex ? this.lastBase : this.load(index);
+    return this.slab[base + (pos - index * BLOCK)] as number;
+  }
+
+  /** A big-endian unsigned integer of `length` bytes (at most 6). */
+  uint(pos: number, length: number): number {
+    let value = 0;
+    for (let i = 0; i < length; i++) value = value * 256 + this.byte(pos + i);
+    return value;
+  }
+
+  /** `length` bytes from `pos`, in a Buffer of their own. */
+  bytes(pos: number, length: number): Buffer {
+    this.check(pos, length);
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const at = pos + done;
+      const index = Math.floor(at / BLOCK);
+      const base = index === this.lastIndex ? this.lastBase : this.load(index);
+      const from = at - index * BLOCK;
+      const n = Math.min(BLOCK - from, length - done);
+      this.slab.copy(out, done, base + from, base + from + n);
+      done += n;
+    }
+    return out;
+  }
+
+  /** UTF-8 text of `length` bytes; inside one block it is decoded in place. */
+  text(pos: number, length: number): string {
+    this.check(pos, length);
+    const index = Math.floor(pos / BLOCK);
+    const from = pos - index * BLOCK;
+    if (from + length > BLOCK) return this.bytes(pos, length).toString('utf8');
+    const base = index === this.lastIndex ? this.lastBase : this.load(index);
+    return this.slab.toString('utf8', base + from, base + from + length);
+  }
+
+  /** Reads straight from the file, past the cache: for the few reads done once (the metadata). */
+  readOnce(pos: number, length: number): Buffer {
+    this.check(pos, length);
+    const buf = Buffer.allocUnsafe(length);
+    this.fill(buf, 0, length, pos);
+    return buf;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    this.slots.clear();
+    this.lastIndex = -1;
+  }
+
+  private check(pos: number, length: number): void {
+    if (pos < 0 || length < 0 || pos + length > this.size)
+      throw new Error(`not a MaxMind DB file: read past the end (${pos}+${length} of ${this.size})`);
+  }
+
+  /** The slab offset of block `index`, read from the file on a miss into the least recently used slot. */
+  private load(index: number): number {
+    let slot = this.slots.get(index);
+    if (slot !== undefined) {
+      // Most recently used last, so the oldest is the first key.
+      this.slots.delete(index);
+      this.slots.set(index, slot);
+    } else {
+      if (this.slots.size < this.capacity) slot = this.slots.size;
+      else {
+        const [oldest, free] = this.slots.entries().next().value as [number, number];
+        this.slots.delete(oldest);
+        slot = free;
+      }
+      const start = index * BLOCK;
+      this.fill(this.slab, slot * BLOCK, Math.min(BLOCK, this.size - start), start);
+      this.slots.set(index, slot);
+    }
+    this.lastIndex = index;
+    this.lastBase = slot * BLOCK;
+    return this.lastBase;
+  }
+
+  private fill(buf: Buffer, at: number, length: number, position: number): void {
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, buf, at + done, length - done, position + done);
+      if (n === 0) throw new Error('not a MaxMind DB file: unexpected end');
+      done += n;
+    }
+  }
+}
