@@ -78,7 +78,7 @@ export function createServices(
     },
   });
   const bus = new Bus();
-  // One locator, one copy of the database bytes: the prepare workers look up in the same shared memory.
+  // Each prepare worker opens its own locator on the same source; the files are read in place (geo/).
   const keys = {
     pepper: config.pepper,
     webhookSecret: config.webhook?.secret ?? null,

@@ -1,4 +1,5 @@
 // `receipts serve`: what `npm start` runs.
+import { setFlagsFromString } from 'node:v8';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger, withDailyFiles, withSyslog } from '../log.js';
 import { StartupRefused, startServer } from '../serve.js';
@@ -10,7 +11,20 @@ Starts the HTTP server on PORT (default 8787) with the store at RECEIPTS_DB
 production it runs in demo mode: development secrets, a seeded demo user, and
 a demo page at /.`;
 
+/**
+ * V8 lets the old generation grow to up to four times what survived the last full collection before it
+ * collects again. The server's live heap is small (20-40 MB) and nearly all it allocates dies within a group
+ * commit, so that headroom is garbage held resident. Growing by a quarter at a time keeps resident memory near
+ * what is live (100k events in 1000-event batches: 325 → 234 MB peak) for a few percent more CPU. The threads
+ * of the process share the setting; a node flag given on the command line wins.
+ */
+function keepHeapNearLive(): void {
+  if (process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) return;
+  setFlagsFromString('--heap-growing-percent=25');
+}
+
 export async function run(): Promise<number> {
+  keepHeapNearLive();
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
