@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type ChainedEvent, chainPreimage } from '../../shared/tlog/event-hash.js';
+import { random } from '../ids.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -34,4 +35,47 @@ export function personalFieldsCommit(salt: Buffer, p: PersonalFields): string {
   // Keys in RFC 8785 order (ip, user_agent, user_id, values); flat strings and nulls only.
   const text = JSON.stringify({ ip: p.ip, user_agent: p.user_agent, user_id: p.user_id, values: null });
   return createHash('sha256').update(salt).update(text).digest('hex');
+}
+
+/** The parts of a row that do not depend on its place in the chain: canonical metadata, the commitment. */
+export interface Sealed {
+  metadata: string | null;
+  /** Null when the event has no personal data (no row beside it). */
+  salt: Buffer | null;
+  piiCommit: string | null;
+  /** JSON of the personal values, or null for none. */
+  values: string | null;
+}
+
+/** What sealing reads of an event (writer.ts NewEvent). */
+export interface SealInput {
+  userId: string | null;
+  metadata: unknown;
+  personal: { ip: string | null; userAgent: string | null; values: Record<string, unknown> } | null;
+}
+
+/**
+ * Canonical metadata and the salted commitment to the event's personal data. Pure apart from the random
+ * salt, so it can run on a prepare worker, off the thread that chains; the writer runs it for events that
+ * come without it (Receipts' own).
+ */
+export function seal(e: SealInput): Sealed {
+  const metadata =
+    e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);
+  const values = e.personal && Object.keys(e.personal.values).length > 0 ? e.personal.values : null;
+  const personal = {
+    user_id: e.userId,
+    ip: e.personal?.ip ?? null,
+    user_agent: e.personal?.userAgent ?? null,
+    values,
+  };
+  if (personal.user_id === null && personal.ip === null && personal.user_agent === null && values === null)
+    return { metadata, salt: null, piiCommit: null, values: null };
+  const salt = random(16);
+  return {
+    metadata,
+    salt,
+    piiCommit: personalFieldsCommit(salt, personal),
+    values: values ? JSON.stringify(values) : null,
+  };
 }

@@ -1,11 +1,9 @@
 // The audit writer: the one function that writes events. It chains each row to the one before and keeps
 // personal data beside the chain under a salted commitment. Nothing here updates or deletes events.
-import canonicalize from 'canonicalize';
 import type { DeviceInfo } from '../../shared/api.js';
-import { random } from '../ids.js';
 import { appendRows, type EventRow, type Head, type PersonalRow, readHead } from '../store/events.js';
 import type { Db, Params, Statement } from '../store/sql.js';
-import { GENESIS, personalFieldsCommit, rowHash } from './chain.js';
+import { GENESIS, rowHash, type Sealed, seal } from './chain.js';
 import { Subjects } from './subjects.js';
 import { leafHashOf, TreeWriter } from './tree.js';
 
@@ -38,6 +36,8 @@ export interface NewEvent {
   /** Already redacted, personal values already lifted out. */
   metadata: unknown;
   personal: PersonalInput | null;
+  /** What `seal` derives from the fields above, when it was done before the write (on a prepare worker). */
+  sealed?: Sealed;
 }
 
 export interface Appended {
@@ -153,27 +153,7 @@ export class AuditLog {
       await this.tree.catchUp(db, this.current.seq);
     const subject = e.userId ? await this.subjects.ensure(db, e.userId) : (e.pseudonym ?? null);
     const seq = this.current.seq + 1;
-    const metadata =
-      e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);
-
-    let piiCommit: string | null = null;
-    let salt: Buffer | null = null;
-    const values = e.personal && Object.keys(e.personal.values).length > 0 ? e.personal.values : null;
-    const personal = {
-      user_id: e.userId,
-      ip: e.personal?.ip ?? null,
-      user_agent: e.personal?.userAgent ?? null,
-      values,
-    };
-    if (
-      personal.user_id !== null ||
-      personal.ip !== null ||
-      personal.user_agent !== null ||
-      values !== null
-    ) {
-      salt = random(16);
-      piiCommit = personalFieldsCommit(salt, personal);
-    }
+    const { metadata, salt, piiCommit, values } = e.sealed ?? seal(e);
 
     const row = {
       seq,
@@ -214,7 +194,7 @@ export class AuditLog {
         os: p?.device?.os ?? null,
         device_type: p?.device?.type ?? null,
         location: p?.location ?? null,
-        values: values ? JSON.stringify(values) : null,
+        values,
       });
     }
     return { seq, id: e.id, hash, subject };

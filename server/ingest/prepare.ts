@@ -5,6 +5,7 @@ import ipaddr from 'ipaddr.js';
 import type { DeviceInfo } from '../../shared/api.js';
 import { maskAddress } from '../../shared/mask.js';
 import type { IngestEvent } from '../../shared/schemas/event.js';
+import { seal } from '../audit/chain.js';
 import type { NewEvent } from '../audit/writer.js';
 import { sessionRef } from '../derive/sessions.js';
 import { parseUserAgent } from '../derive/user-agent.js';
@@ -71,32 +72,35 @@ export function prepareEvent(e: IngestEvent, keys: PrepareKeys, now = Date.now()
   const device = userAgent && userAgent !== '[redacted]' ? parseUserAgent(userAgent) : null;
   const hasPersonal = ip !== null || userAgent !== null || (lifted && Object.keys(lifted.values).length > 0);
 
+  const event: NewEvent = {
+    id: e.id ?? uuidv7(now),
+    ts: e.timestamp ? Date.parse(e.timestamp) : now,
+    eventType: e.event_type,
+    level: e.level ?? (e.outcome === 'failure' ? 'WARNING' : 'INFO'),
+    outcome: e.outcome ?? null,
+    userId: e.user_id ?? null,
+    sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
+    requestId,
+    resourceType,
+    resourceId,
+    action,
+    metadata: lifted ? lifted.metadata : null,
+    personal: hasPersonal
+      ? {
+          ip,
+          ipKey: address?.ipKey ?? null,
+          ipNet,
+          userAgent,
+          device,
+          location,
+          values: lifted?.values ?? {},
+        }
+      : null,
+  };
+  // Canonical metadata and the personal commitment do not depend on the chain: done here, off its thread.
+  event.sealed = seal(event);
   return {
-    event: {
-      id: e.id ?? uuidv7(now),
-      ts: e.timestamp ? Date.parse(e.timestamp) : now,
-      eventType: e.event_type,
-      level: e.level ?? (e.outcome === 'failure' ? 'WARNING' : 'INFO'),
-      outcome: e.outcome ?? null,
-      userId: e.user_id ?? null,
-      sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
-      requestId,
-      resourceType,
-      resourceId,
-      action,
-      metadata: lifted ? lifted.metadata : null,
-      personal: hasPersonal
-        ? {
-            ip,
-            ipKey: address?.ipKey ?? null,
-            ipNet,
-            userAgent,
-            device,
-            location,
-            values: lifted?.values ?? {},
-          }
-        : null,
-    },
+    event,
     device,
     ipNet,
     location,

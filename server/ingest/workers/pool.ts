@@ -140,9 +140,12 @@ export class PreparePool {
 
 /** Structured clone turns Buffers into plain Uint8Arrays; the store wants Buffers back. */
 function revive(p: PreparedEvent): PreparedEvent {
-  const personal = p.event.personal;
-  const key = personal?.ipKey as Uint8Array | null | undefined;
-  if (personal && key && !Buffer.isBuffer(key))
-    personal.ipKey = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  const { personal, sealed } = p.event;
+  if (personal?.ipKey) personal.ipKey = asBuffer(personal.ipKey);
+  if (sealed?.salt) sealed.salt = asBuffer(sealed.salt);
   return p;
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as Chain from '../../../server/audit/chain.js';
 import type * as Geo from '../../../server/geo/index.js';
 import type * as Body from '../../../server/ingest/body.js';
 import type * as Pool from '../../../server/ingest/workers/pool.js';
@@ -14,10 +15,12 @@ const dist = async <T>(p: string): Promise<T> =>
 let PreparePool: typeof Pool.PreparePool;
 let prepareBody: typeof Body.prepareBody;
 let keys: Parameters<typeof Body.prepareBody>[1];
+let personalFieldsCommit: typeof Chain.personalFieldsCommit;
 
 beforeAll(async () => {
   ({ PreparePool } = await dist<typeof Pool>('ingest/workers/pool.js'));
   ({ prepareBody } = await dist<typeof Body>('ingest/body.js'));
+  ({ personalFieldsCommit } = await dist<typeof Chain>('audit/chain.js'));
   const { GeoLocator } = await dist<typeof Geo>('geo/index.js');
   keys = {
     pepper: Buffer.from('a pepper for the prepare pool tests'),
@@ -41,6 +44,17 @@ function event(i: number, note = 'hello') {
   };
 }
 
+type Answer = Awaited<ReturnType<Pool.PreparePool['prepare']>>;
+
+/** An answer without its salts and the commitments made with them: those are fresh for every preparation. */
+function unsalted(answer: Answer): unknown {
+  if (!answer.ok) return answer;
+  return answer.prepared.map((p) => ({
+    ...p,
+    event: { ...p.event, sealed: { ...p.event.sealed, salt: null, piiCommit: null } },
+  }));
+}
+
 const bytes = (body: unknown) => Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
 
 describe('prepare pool', () => {
@@ -58,7 +72,7 @@ describe('prepare pool', () => {
     const body = bytes({ events: Array.from({ length: 50 }, (_, i) => event(i)) });
     const viaWorker = await pool.prepare(body);
     expect(pool.threads).toBe(2);
-    expect(viaWorker).toEqual(prepareBody(body, keys));
+    expect(unsalted(viaWorker)).toEqual(unsalted(prepareBody(body, keys)));
     if (!viaWorker.ok) throw new Error('refused');
     // In order, redacted, located through the shared database bytes, the address key a Buffer again.
     expect(viaWorker.prepared.map((p) => p.event.id)).toEqual(
@@ -69,6 +83,22 @@ describe('prepare pool', () => {
     expect(JSON.parse(first.location!)).toMatchObject({ country: 'GB', city: 'London' });
     expect(Buffer.isBuffer(first.event.personal?.ipKey)).toBe(true);
     expect(first.hostTag).toMatch(/\S/);
+    // Sealed on the worker: canonical metadata, and a commitment the stored personal data will open.
+    const { sealed, personal, userId } = first.event;
+    const canonical = JSON.parse(sealed!.metadata!) as Record<string, unknown>;
+    expect(canonical).toEqual(first.event.metadata);
+    expect(Object.keys(canonical), 'RFC 8785: keys in order').toEqual(Object.keys(canonical).sort());
+    expect(Buffer.isBuffer(sealed?.salt)).toBe(true);
+    expect(sealed?.values).toBe(JSON.stringify(personal?.values));
+    const opened = personalFieldsCommit(sealed!.salt!, {
+      user_id: userId,
+      ip: personal!.ip,
+      user_agent: personal!.userAgent,
+      values: personal!.values,
+    });
+    expect(sealed?.piiCommit).toBe(opened);
+    const salts = new Set(viaWorker.prepared.map((p) => p.event.sealed?.salt?.toString('hex')));
+    expect(salts.size, 'every event its own salt').toBe(50);
   });
 
   it('should refuse a body as inline does: not JSON, and invalid events with every issue', async () => {
@@ -80,7 +110,7 @@ describe('prepare pool', () => {
     ]) {
       const viaWorker = await pool.prepare(body);
       expect(viaWorker.ok).toBe(false);
-      expect(viaWorker).toEqual(prepareBody(body, keys));
+      expect(unsalted(viaWorker)).toEqual(unsalted(prepareBody(body, keys)));
     }
   });
 
@@ -90,7 +120,7 @@ describe('prepare pool', () => {
     );
     const answers = await Promise.all(bodies.map((b) => pool.prepare(b)));
     answers.forEach((a, r) => {
-      expect(a).toEqual(prepareBody(bodies[r]!, keys));
+      expect(unsalted(a)).toEqual(unsalted(prepareBody(bodies[r]!, keys)));
     });
   });
 });
@@ -107,7 +137,7 @@ describe('a worker that dies mid-batch', () => {
     });
     try {
       const small = bytes({ events: [event(1)] });
-      expect(await pool.prepare(small)).toEqual(prepareBody(small, keys));
+      expect(unsalted(await pool.prepare(small))).toEqual(unsalted(prepareBody(small, keys)));
       expect(pool.threads).toBe(1);
 
       const long = 'x'.repeat(4000);
@@ -121,11 +151,11 @@ describe('a worker that dies mid-batch', () => {
       const answer = await pool.prepare(huge);
       expect(crashes.map((e) => e.message)).toEqual(['prepare worker exited (70)']);
       // Every event, in order, as inline.
-      expect(answer).toEqual(prepareBody(huge, keys));
+      expect(unsalted(answer)).toEqual(unsalted(prepareBody(huge, keys)));
 
       // The pool keeps serving from a fresh worker.
       const after = bytes({ events: [event(2), event(3)] });
-      expect(await pool.prepare(after)).toEqual(prepareBody(after, keys));
+      expect(unsalted(await pool.prepare(after))).toEqual(unsalted(prepareBody(after, keys)));
       expect(pool.threads).toBe(1);
       expect(crashes).toHaveLength(1);
     } finally {
@@ -138,10 +168,10 @@ describe('a worker that dies mid-batch', () => {
     const body = bytes({ events: Array.from({ length: 200 }, (_, i) => event(i)) });
     const pending = pool.prepare(body);
     await pool.close();
-    expect(await pending).toEqual(prepareBody(body, keys));
+    expect(unsalted(await pending)).toEqual(unsalted(prepareBody(body, keys)));
     expect(pool.threads).toBe(0);
     // Closed: what comes after is prepared inline.
-    expect(await pool.prepare(body)).toEqual(prepareBody(body, keys));
+    expect(unsalted(await pool.prepare(body))).toEqual(unsalted(prepareBody(body, keys)));
     expect(pool.threads).toBe(0);
   });
 });
