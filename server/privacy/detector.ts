@@ -26,9 +26,27 @@ function containsPassportNumber(text: string): boolean {
   return m !== null && /\d/.test(m[1]!);
 }
 
+/**
+ * Texts already judged harmless, oldest first. Values repeat (ids listed in successive alerts, the same
+ * metadata across a user's events) and judging one takes tens of µs. Only harmless texts are kept, so no
+ * secret stays in memory for being seen; the judgement is pure, so a kept one is the same judgement.
+ */
+const harmless = new Map<string, true>();
+const HARMLESS_KEPT = 4096;
+const HARMLESS_LONGEST = 256;
+
 /** Whether a text carries a secret wherever it is found, whatever its key. */
 export function looksSecret(value: string, depth = 0): boolean {
   if (value.length < 8) return false;
+  if (depth > 0 || value.length > HARMLESS_LONGEST) return judge(value, depth);
+  if (harmless.has(value)) return false;
+  if (judge(value, 0)) return true;
+  if (harmless.size >= HARMLESS_KEPT) harmless.delete(harmless.keys().next().value as string);
+  harmless.set(value, true);
+  return false;
+}
+
+function judge(value: string, depth: number): boolean {
   const text = foldValue(value);
   if (matchesCredentialPattern(text) || containsSecretNumber(text) || containsHighEntropyKey(text))
     return true;

@@ -8,7 +8,9 @@ import {
   redactText,
   redactTree,
 } from '../../../server/ingest/redact.js';
+import { controlCorpus } from './corpus/controls.js';
 import { iban, rng, ssn, withLuhn } from './corpus/random.js';
+import { secretCorpus } from './corpus/secrets.js';
 
 describe('isSecretKey', () => {
   it.each([
@@ -380,5 +382,37 @@ describe('random identifiers', () => {
       for (const v of [`raw-session-${hex}`, uuid, hex.toUpperCase()]) if (looksSecret(v)) flagged.push(v);
     }
     expect(flagged).toEqual([]);
+  });
+});
+
+describe('a text judged again', () => {
+  // Harmless texts are remembered; a secret must be caught every time it comes, however often it repeats.
+  const texts = (): string[] => {
+    const out: string[] = [];
+    const walk = (v: unknown) => {
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    for (const c of secretCorpus()) walk(c.event);
+    for (const c of controlCorpus()) walk(c.value);
+    return out;
+  };
+
+  it('should get the same verdict on every pass over the secret and control corpora', () => {
+    const all = texts();
+    const first = all.map((t) => looksSecret(t));
+    expect(first.filter(Boolean).length, 'the corpus holds secrets').toBeGreaterThan(100);
+    expect(first.filter((v) => !v).length, 'and harmless texts').toBeGreaterThan(100);
+    for (let pass = 0; pass < 2; pass++) expect(all.map((t) => looksSecret(t))).toEqual(first);
+  });
+
+  it('should catch a secret that follows many harmless texts, and after it was caught before', () => {
+    const needle = texts().find((t) => t.length <= 256 && looksSecret(t));
+    expect(needle, 'a secret short enough to be remembered, were it remembered').toBeDefined();
+    const ids = rng(7);
+    for (let i = 0; i < 10_000; i++) looksSecret(`order-${ids.fill('{h:24}')}`);
+    expect(looksSecret(needle!)).toBe(true);
+    expect(looksSecret(needle!)).toBe(true);
   });
 });
