@@ -36,7 +36,10 @@ export interface NewEvent {
   /** Already redacted, personal values already lifted out. */
   metadata: unknown;
   personal: PersonalInput | null;
-  /** What `seal` derives from the fields above, when it was done before the write (on a prepare worker). */
+  /**
+   * What `seal` derives from the fields above, when it was done before the write (a host event, on a prepare
+   * worker). An event changed after sealing must not carry it.
+   */
   sealed?: Sealed;
 }
 

@@ -1,6 +1,7 @@
 // An ingest body from bytes to prepared events: decode, parse, validate, prepare. The same steps inline and on
 // a worker thread, so a body is answered alike wherever it ran.
 import type { ValidationIssue } from '../../shared/errors.js';
+import { seal } from '../audit/chain.js';
 import { type PreparedEvent, type PrepareKeys, prepareEvent } from './prepare.js';
 import { validateIngestBody } from './validate.js';
 
@@ -26,5 +27,15 @@ export function prepareBody(bytes: Uint8Array, keys: PrepareKeys): PreparedBody 
   }
   const validated = validateIngestBody(body);
   if (!validated.ok) return { ok: false, error: 'invalid_events', issues: validated.issues };
-  return { ok: true, prepared: validated.events.map((e) => prepareEvent(e, keys)) };
+  return { ok: true, prepared: validated.events.map((e) => sealed(prepareEvent(e, keys))) };
+}
+
+/**
+ * A host event is final once prepared (Receipts' own events are still added to, and are sealed by the
+ * writer): canonical metadata and the personal commitment, which do not depend on the chain, are made
+ * here, off the thread that chains.
+ */
+function sealed(p: PreparedEvent): PreparedEvent {
+  p.event.sealed = seal(p.event);
+  return p;
 }

@@ -5,7 +5,6 @@ import ipaddr from 'ipaddr.js';
 import type { DeviceInfo } from '../../shared/api.js';
 import { maskAddress } from '../../shared/mask.js';
 import type { IngestEvent } from '../../shared/schemas/event.js';
-import { seal } from '../audit/chain.js';
 import type { NewEvent } from '../audit/writer.js';
 import { sessionRef } from '../derive/sessions.js';
 import { parseUserAgent } from '../derive/user-agent.js';
@@ -97,8 +96,6 @@ export function prepareEvent(e: IngestEvent, keys: PrepareKeys, now = Date.now()
         }
       : null,
   };
-  // Canonical metadata and the personal commitment do not depend on the chain: done here, off its thread.
-  event.sealed = seal(event);
   return {
     event,
     device,
