@@ -31,6 +31,15 @@ export class FileBlocks {
 
   /** A big-endian unsigned integer of `length` bytes (at most 6). */
   uint(pos: number, length: number): number {
+    if (length === 0) return 0;
+    const index = Math.floor(pos / BLOCK);
+    const from = pos - index * BLOCK;
+    if (from + length <= BLOCK) {
+      // Inside one block, as nearly every tree record and size is: read in place.
+      this.check(pos, length);
+      const base = index === this.lastIndex ? this.lastBase : this.load(index);
+      return this.slab.readUIntBE(base + from, length);
+    }
     let value = 0;
     for (let i = 0; i < length; i++) value = value * 256 + this.byte(pos + i);
     return value;
