@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { type ChainedEvent, chainPreimage } from '../../shared/tlog/event-hash.js';
 import { random } from '../ids.js';
+import type { NewEvent } from './writer.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -47,19 +48,12 @@ export interface Sealed {
   values: string | null;
 }
 
-/** What sealing reads of an event (writer.ts NewEvent). */
-export interface SealInput {
-  userId: string | null;
-  metadata: unknown;
-  personal: { ip: string | null; userAgent: string | null; values: Record<string, unknown> } | null;
-}
-
 /**
  * Canonical metadata and the salted commitment to the event's personal data. Pure apart from the random
  * salt, so it can run on a prepare worker, off the thread that chains; the writer runs it for events that
  * come without it (Receipts' own).
  */
-export function seal(e: SealInput): Sealed {
+export function seal(e: Pick<NewEvent, 'userId' | 'metadata' | 'personal'>): Sealed {
   const metadata =
     e.metadata === null || e.metadata === undefined ? null : (canonicalize(e.metadata) as string);
   const values = e.personal && Object.keys(e.personal.values).length > 0 ? e.personal.values : null;

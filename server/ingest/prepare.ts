@@ -71,33 +71,32 @@ export function prepareEvent(e: IngestEvent, keys: PrepareKeys, now = Date.now()
   const device = userAgent && userAgent !== '[redacted]' ? parseUserAgent(userAgent) : null;
   const hasPersonal = ip !== null || userAgent !== null || (lifted && Object.keys(lifted.values).length > 0);
 
-  const event: NewEvent = {
-    id: e.id ?? uuidv7(now),
-    ts: e.timestamp ? Date.parse(e.timestamp) : now,
-    eventType: e.event_type,
-    level: e.level ?? (e.outcome === 'failure' ? 'WARNING' : 'INFO'),
-    outcome: e.outcome ?? null,
-    userId: e.user_id ?? null,
-    sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
-    requestId,
-    resourceType,
-    resourceId,
-    action,
-    metadata: lifted ? lifted.metadata : null,
-    personal: hasPersonal
-      ? {
-          ip,
-          ipKey: address?.ipKey ?? null,
-          ipNet,
-          userAgent,
-          device,
-          location,
-          values: lifted?.values ?? {},
-        }
-      : null,
-  };
   return {
-    event,
+    event: {
+      id: e.id ?? uuidv7(now),
+      ts: e.timestamp ? Date.parse(e.timestamp) : now,
+      eventType: e.event_type,
+      level: e.level ?? (e.outcome === 'failure' ? 'WARNING' : 'INFO'),
+      outcome: e.outcome ?? null,
+      userId: e.user_id ?? null,
+      sessionRef: e.session_id ? sessionRef(keys.pepper, e.session_id) : null,
+      requestId,
+      resourceType,
+      resourceId,
+      action,
+      metadata: lifted ? lifted.metadata : null,
+      personal: hasPersonal
+        ? {
+            ip,
+            ipKey: address?.ipKey ?? null,
+            ipNet,
+            userAgent,
+            device,
+            location,
+            values: lifted?.values ?? {},
+          }
+        : null,
+    },
     device,
     ipNet,
     location,
