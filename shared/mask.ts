@@ -1,11 +1,21 @@
 // Masking for everything that leaves through the user-facing API. Pure functions, shared by server and tests.
 import ipaddr from 'ipaddr.js';
 
+// Every form ipaddr.js accepts (decimal, octal and 0x IPv4 parts; IPv6 with an IPv4 tail and a zone index)
+// is made of these characters only. Its isValid throws and catches inside for each text it refuses, so a
+// name or a phone number is turned away here first: that was most of the cost of masking a personal value.
+const IP_CHARS = /^[0-9a-fx.:]+(?:%[0-9a-z]+)?$/i;
+
+/** Whether ipaddr.js takes the text for an address, in any of the forms it accepts. */
+function parsesAsIp(value: string): boolean {
+  return IP_CHARS.test(value) && ipaddr.isValid(value);
+}
+
 /** IPv4 keeps three octets (`203.0.113.xxx`); IPv6 keeps its /48; IPv4-mapped IPv6 is treated as IPv4. */
 export function maskIp(value: string): string | null {
   // Asked first rather than caught: text such as `12:30:00` is a candidate in every masked reply, and a
   // thrown error per candidate was most of the cost of masking.
-  if (!ipaddr.isValid(value)) return null;
+  if (!parsesAsIp(value)) return null;
   return maskAddress(ipaddr.process(value));
 }
 
@@ -22,7 +32,7 @@ export function maskAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
 
 /** Canonical text form of an IP (IPv4-mapped IPv6 becomes IPv4), or null when it is not an IP. */
 export function normalizeIp(value: string): string | null {
-  return ipaddr.isValid(value) ? ipaddr.process(value).toString() : null;
+  return parsesAsIp(value) ? ipaddr.process(value).toString() : null;
 }
 
 const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

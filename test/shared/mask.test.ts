@@ -1,4 +1,5 @@
 // Masking used by every response that leaves through /v1/me and /v1/support.
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { isIp, maskCard, maskEmail, maskIp, maskIpsInText, normalizeIp } from '../../shared/mask.js';
 
@@ -15,6 +16,56 @@ describe('maskIp', () => {
 
   it('should answer null for what is not an address', () => {
     expect(maskIp('not-an-ip')).toBeNull();
+  });
+
+  // maskIp turns texts away before ipaddr.js parses them; it must not turn away one that ipaddr.js takes.
+  it('should take for an address every text ipaddr.js takes, in its loose forms too', () => {
+    const forms = [
+      '3232235777',
+      '0x7f.1',
+      '010.1.1.1',
+      '127.1',
+      '0xc0.0xa8.1',
+      '1.2.3.4',
+      '0',
+      '::',
+      '::1',
+      'fe80::1%eth0',
+      'FE80::A%25',
+      '::ffff:1.2.3.4',
+      '::1.2.3.4',
+      '2001:db8::1.2.3.4%z9',
+      '1:2:3:4:5:6:7:8',
+      '4155550100',
+      '+1 415 555 0100',
+      'alex',
+      'face',
+      'b.a.d',
+      '1.2.3.4 ',
+      ' ::1',
+      '1.2.3.4%eth0',
+      'x',
+      '0X1F',
+    ];
+    // Random short texts over the characters of every form and a few that are in none.
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const alphabet = '0123456789abcdefxX.:%ABCgz -_/';
+    for (let i = 0; i < 20_000; i++) {
+      const length = 1 + Math.floor(next() * 14);
+      forms.push(Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
+    }
+    let taken = 0;
+    for (const text of forms) {
+      const expected = ipaddr.isValid(text) ? ipaddr.process(text).toString() : null;
+      expect(normalizeIp(text), text).toBe(expected);
+      expect(maskIp(text) !== null, text).toBe(expected !== null);
+      if (expected !== null) taken++;
+    }
+    expect(taken).toBeGreaterThan(500);
   });
 });
 
