@@ -1,10 +1,11 @@
 // A prepare worker: parses, validates and prepares ingest bodies off the thread that commits. Pure: it
 // writes nothing, so a body whose worker dies can simply be prepared again.
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { GeoLocator } from '../../geo/index.js';
+import { answerTasks } from '../../worker-pool.js';
 import { prepareBody } from '../body.js';
 import type { PrepareKeys } from '../prepare.js';
-import type { PrepareAnswer, PrepareTask, WorkerSetup } from './messages.js';
+import type { WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
 const keys: PrepareKeys = {
@@ -13,12 +14,4 @@ const keys: PrepareKeys = {
   geo: new GeoLocator(setup.geo.source),
 };
 
-parentPort!.on('message', (task: PrepareTask) => {
-  let answer: PrepareAnswer;
-  try {
-    answer = { id: task.id, body: prepareBody(task.bytes, keys) };
-  } catch (error) {
-    answer = { id: task.id, failed: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-  }
-  parentPort!.postMessage(answer);
-});
+answerTasks((bytes: Uint8Array) => prepareBody(bytes, keys));
