@@ -22,6 +22,8 @@ export interface Config {
   dbPoolSize: number;
   /** RECEIPTS_PREPARE_WORKERS: threads that parse and prepare ingest bodies (0: all on the main thread). */
   prepareWorkers: number;
+  /** RECEIPTS_READ_WORKERS: threads that read activity pages on SQLite (0: all on the main thread). */
+  readWorkers: number;
   dataDir: string;
   production: boolean;
   demo: boolean;
@@ -366,6 +368,8 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: int(env, 'RECEIPTS_DB_POOL', 10, 2, 200),
     // One thread per core besides the one that commits, and at least one.
     prepareWorkers: int(env, 'RECEIPTS_PREPARE_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
+    // One per core: reading the rows is most of what a page costs, so the main thread's share is small.
+    readWorkers: int(env, 'RECEIPTS_READ_WORKERS', availableParallelism(), 0, 64),
     dataDir,
     production,
     demo,

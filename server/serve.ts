@@ -121,6 +121,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       forceAfter.unref();
       await closed;
       await s.preparer.close();
+      await s.pageReaders?.close();
       await s.commit.drain();
       await recordSystem(s, 'application_shutdown', { reason });
       await signCheckpoint(s, 'shutdown');

@@ -20,6 +20,7 @@ import { GroupCommit } from './store/group-commit.js';
 import { SessionBuffer, sessionByRef } from './store/sessions.js';
 import { RuleHitBuffer } from './store/windows.js';
 import { bindWriteBehind } from './store/write-behind.js';
+import { PageReaders } from './views/page-readers.js';
 import { Outbox } from './webhooks/outbox.js';
 
 export interface Services {
@@ -32,6 +33,8 @@ export interface Services {
   pipeline: Pipeline;
   /** Turns ingest bodies into prepared events on worker threads, off the thread that commits. */
   preparer: PreparePool;
+  /** Reads activity pages on worker threads with their own connections (SQLite); null on PostgreSQL. */
+  pageReaders: PageReaders | null;
   keys: KeyRing;
   outbox: Outbox;
   metrics: Metrics;
@@ -94,6 +97,20 @@ export function createServices(
         message: `a prepare worker died; its bodies were prepared inline: ${error.message}`,
       }),
   });
+  const reader = store.sqlite?.reader;
+  const pageReaders =
+    reader && reader !== store.sqlite?.writer
+      ? new PageReaders({
+          size: config.readWorkers,
+          path: store.location,
+          reader,
+          onCrash: (error) =>
+            logger.warning({
+              event_type: 'page_reader_lost',
+              message: `a page reader died; its pages were read on the main thread: ${error.message}`,
+            }),
+        })
+      : null;
   const outbox = new Outbox(config.webhook !== null);
   const services: Services = {
     config,
@@ -104,6 +121,7 @@ export function createServices(
     bus,
     pipeline,
     preparer,
+    pageReaders,
     keys: new KeyRing(config.ingestKeys),
     outbox,
     metrics,

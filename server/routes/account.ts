@@ -100,7 +100,7 @@ export function accountRoutes(
 ) {
   // Reads see the latest committed state; writes go through the pipeline's transactions.
   const db = s.store.db;
-  const activity = new ActivityView();
+  const activity = new ActivityView(s.pageReaders);
   const views = new SessionsView();
   const app = new Hono();
 

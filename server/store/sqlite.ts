@@ -49,7 +49,7 @@ export class SqliteDb implements Db {
 
   all<T>(st: Statement, params?: Params): Promise<T[]> {
     try {
-      return this.settled(this.allSync<T>(st, params));
+      return this.whenDurable(this.allSync<T>(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -57,7 +57,7 @@ export class SqliteDb implements Db {
 
   get<T>(st: Statement, params?: Params): Promise<T | undefined> {
     try {
-      return this.settled(this.getSync<T>(st, params));
+      return this.whenDurable(this.getSync<T>(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -65,13 +65,14 @@ export class SqliteDb implements Db {
 
   run(st: Statement, params?: Params): Promise<number> {
     try {
-      return this.settled(this.runSync(st, params));
+      return this.whenDurable(this.runSync(st, params));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private settled<T>(value: T): Promise<T> {
+  /** `value`, once every transaction committed so far is on disk: a read made elsewhere waits here too. */
+  whenDurable<T>(value: T): Promise<T> {
     return this.durable ? this.durable().then(() => value) : Promise.resolve(value);
   }
 }
@@ -168,6 +169,14 @@ export function openSqlite(path: string, options: SqliteOptions = {}): Sqlite {
     sqlite.pragma('foreign_keys = ON');
   }
   return sqlite;
+}
+
+/** A connection that only reads, for a thread of its own (server/views/page-readers.ts). */
+export function openSqliteReader(path: string): SqliteDb {
+  // Opened as the main thread's reader is; query_only makes sure it runs nothing but reads.
+  const sqlite = openSqlite(path, { readonly: false });
+  sqlite.pragma('query_only = ON');
+  return new SqliteDb(sqlite);
 }
 
 const control = new WeakMap<Sqlite, Map<string, Database.Statement>>();

@@ -17,6 +17,7 @@ import {
 } from '../store/activity.js';
 import type { Db } from '../store/sql.js';
 import { decodeCursor, pageOf } from './cursor.js';
+import type { PageReaders } from './page-readers.js';
 import { placeFrom } from './place.js';
 
 /** How a personal value looks to its owner: recognisable, not complete. */
@@ -126,6 +127,22 @@ function itemJson(row: ItemRow): string {
   return `{"timestamp":"${new Date(row.ts).toISOString()}"${row.head}${deviceJson(row.device)}${tail}`;
 }
 
+/**
+ * One page of a subject's activity as the JSON text of a `Page<ActivityItem>`. Pure over the store: a page
+ * reader thread (page-readers.ts) runs it on its own connection as the main thread runs it on the reader.
+ */
+export async function pageJson(
+  db: Db,
+  subject: string,
+  filter: ActivityFilter,
+  limit: number,
+  currentRef: string | null,
+): Promise<string> {
+  const rows = await activityPage(db, subject, filter, limit + 1, currentRef);
+  const { items, next_cursor } = pageOf(rows, limit, itemJson);
+  return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+}
+
 /** The page's filter from the query, or null when the cursor is not one of ours. */
 function filterOf(q: ActivityQuery): ActivityFilter | null {
   const filter: ActivityFilter = {};
@@ -146,6 +163,9 @@ export type ExportItem = ActivityItem & { user_agent: string | null };
 
 /** Reads a subject's activity for its owner; the rows come from server/store/activity.ts. */
 export class ActivityView {
+  /** @param readers threads that read pages on their own connections (SQLite); without them, `db` does. */
+  constructor(private readonly readers: PageReaders | null = null) {}
+
   /**
    * One page of a subject's activity as the JSON text of a `Page<ActivityItem>`, or null when the cursor is
    * not one of ours.
@@ -153,9 +173,8 @@ export class ActivityView {
   async page(db: Db, subject: string, q: ActivityQuery, currentRef: string | null): Promise<string | null> {
     const filter = filterOf(q);
     if (!filter) return null;
-    const rows = await activityPage(db, subject, filter, q.limit + 1, currentRef);
-    const { items, next_cursor } = pageOf(rows, q.limit, itemJson);
-    return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+    if (this.readers) return this.readers.page({ subject, filter, limit: q.limit, currentRef });
+    return pageJson(db, subject, filter, q.limit, currentRef);
   }
 
   /** One event of the subject's, or undefined (not found and not yours look the same). */

@@ -49,14 +49,13 @@ describe('production start-up', () => {
     expect(key.stderr).toContain('RECEIPTS_SIGNING_KEY must be an Ed25519 private key');
   });
 
-  it('should refuse a prepare worker count that is not a whole number from 0 to 64', () => {
-    for (const value of ['lots', '-1', '65']) {
-      const r = serve({ ...serverEnv(tempDir()), RECEIPTS_PREPARE_WORKERS: value });
-      expect(r.code, value).toBe(2);
-      expect(r.stderr).toContain(
-        `RECEIPTS_PREPARE_WORKERS must be a whole number from 0 to 64, got "${value}"`,
-      );
-    }
+  it('should refuse a prepare or read worker count that is not a whole number from 0 to 64', () => {
+    for (const variable of ['RECEIPTS_PREPARE_WORKERS', 'RECEIPTS_READ_WORKERS'])
+      for (const value of ['lots', '-1', '65']) {
+        const r = serve({ ...serverEnv(tempDir()), [variable]: value });
+        expect(r.code, value).toBe(2);
+        expect(r.stderr).toContain(`${variable} must be a whole number from 0 to 64, got "${value}"`);
+      }
   });
 });
 
