@@ -32,6 +32,11 @@ export interface WorkerPoolOptions<T, A> {
   revive?: (answer: A) => A;
   /** Told when a worker dies; it is replaced, and its tasks are done inline. */
   onCrash?: (error: Error) => void;
+  /**
+   * A worker left with nothing to do for this long ends, and gives its memory back (a thread's heap and
+   * loaded modules are about 20 MB); the next task starts one again. Without it, workers stay.
+   */
+  idleMs?: number;
 }
 
 interface Pending<T, A> {
@@ -44,6 +49,10 @@ interface Slot<T, A> {
   worker: Worker;
   tasks: Map<number, Pending<T, A>>;
   answered: boolean;
+  /** Ends the worker once it has been idle for `idleMs`. */
+  idle: NodeJS.Timeout | null;
+  /** Ended for being idle, not lost. */
+  retired: boolean;
 }
 
 export class WorkerPool<T, A> {
@@ -65,6 +74,8 @@ export class WorkerPool<T, A> {
     if (!slot) return this.inline(task);
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
+      if (slot.idle) clearTimeout(slot.idle);
+      slot.idle = null;
       if (slot.tasks.size === 0) slot.worker.ref();
       slot.tasks.set(id, { task, resolve, reject });
       const message: TaskMessage<T> = { id, task: this.opts.post ? this.opts.post(task) : task };
@@ -75,6 +86,7 @@ export class WorkerPool<T, A> {
   /** Stops the workers; tasks still on them are done inline, so no caller is left waiting. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const s of this.slots) if (s.idle) clearTimeout(s.idle);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
@@ -102,7 +114,7 @@ export class WorkerPool<T, A> {
     });
     // An idle pool does not keep the process alive; one with tasks in flight does.
     worker.unref();
-    const slot: Slot<T, A> = { worker, tasks: new Map(), answered: false };
+    const slot: Slot<T, A> = { worker, tasks: new Map(), answered: false, idle: null, retired: false };
     this.slots.push(slot);
     let failure: Error | null = null;
     worker.on('message', (answer: AnswerMessage<A>) => this.answer(slot, answer));
@@ -123,15 +135,31 @@ export class WorkerPool<T, A> {
     const pending = slot.tasks.get(answer.id);
     if (!pending) return;
     slot.tasks.delete(answer.id);
-    if (slot.tasks.size === 0) slot.worker.unref();
+    if (slot.tasks.size === 0) {
+      slot.worker.unref();
+      if (this.opts.idleMs !== undefined && !this.closed) {
+        slot.idle = setTimeout(() => this.retire(slot), this.opts.idleMs);
+        slot.idle.unref();
+      }
+    }
     slot.answered = true;
     this.failedStarts = 0;
     if ('failed' in answer) pending.reject(new Error(answer.failed));
     else pending.resolve(this.opts.revive ? this.opts.revive(answer.answer) : answer.answer);
   }
 
+  /** Ends an idle worker; it is out of the pool at once, so no task can reach it while it stops. */
+  private retire(slot: Slot<T, A>): void {
+    if (slot.tasks.size > 0) return;
+    slot.retired = true;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    void slot.worker.terminate();
+  }
+
   /** A worker ended: what it held is done inline, and the next task that needs a worker starts one. */
   private lost(slot: Slot<T, A>, error: Error): void {
+    if (slot.idle) clearTimeout(slot.idle);
+    if (slot.retired) return;
     this.slots.splice(this.slots.indexOf(slot), 1);
     if (!this.closed) {
       if (!slot.answered) this.failedStarts++;

@@ -29,6 +29,8 @@ export interface PageReadersOptions {
   /** The main thread's reader: pages are read there when no thread can, and every answer waits on its WAL sync. */
   reader: SqliteDb;
   onCrash?: (error: Error) => void;
+  /** How long a reader thread with no page to read stays (default 30 s). */
+  idleMs?: number;
   /** The worker module; the server's own by default (the tests give one that dies on a given subject). */
   script?: URL;
 }
@@ -47,6 +49,8 @@ export class PageReaders {
       youngGenerationMb: 4,
       inline: (t) => pageJson(opts.reader, t.subject, t.filter, t.limit, t.currentRef),
       onCrash: opts.onCrash,
+      // Pages come in bursts; between them a server gives the threads' memory back.
+      idleMs: opts.idleMs ?? 30_000,
     });
   }
 

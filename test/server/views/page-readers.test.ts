@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Filter from '../../../server/store/activity.js';
 import type * as SqliteModule from '../../../server/store/sqlite.js';
 import type * as ActivityModule from '../../../server/views/activity.js';
@@ -121,6 +121,32 @@ describe.skipIf(onPostgres)('page readers', () => {
       const first = JSON.parse(many[0]!) as { items: { ip: string; current: boolean }[] };
       expect(first.items).toHaveLength(5);
       expect(first.items.every((i) => !/\.\d+$/.test(i.ip ?? ''))).toBe(true);
+    } finally {
+      await readers.close();
+    }
+  });
+
+  it('should end a reader left idle, and start one again for the next page', async () => {
+    const crashes: Error[] = [];
+    const readers = new PageReaders({
+      size: 1,
+      path: server.dbPath,
+      reader,
+      idleMs: 50,
+      onCrash: (e) => crashes.push(e),
+    });
+    try {
+      const task = { subject, filter: {}, limit: 8, currentRef };
+      const inline = await pageJson(reader, subject, {}, 8, currentRef);
+      expect(await readers.page(task)).toBe(inline);
+      expect(readers.threads).toBe(1);
+      await vi.waitFor(() => expect(readers.threads).toBe(0), { timeout: 5000, interval: 20 });
+      expect(await readers.page(task)).toBe(inline);
+      expect(readers.threads).toBe(1);
+      // Pages in a row are read on a reader thread, never inline for want of one.
+      for (let i = 0; i < 5; i++) expect(await readers.page(task)).toBe(inline);
+      expect(readers.threads).toBe(1);
+      expect(crashes, 'an idle reader is not a lost one').toEqual([]);
     } finally {
       await readers.close();
     }
