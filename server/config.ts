@@ -368,8 +368,9 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: int(env, 'RECEIPTS_DB_POOL', 10, 2, 200),
     // One thread per core besides the one that commits, and at least one.
     prepareWorkers: int(env, 'RECEIPTS_PREPARE_WORKERS', Math.max(1, availableParallelism() - 1), 0, 64),
-    // One per core: reading the rows is most of what a page costs, so the main thread's share is small.
-    readWorkers: int(env, 'RECEIPTS_READ_WORKERS', availableParallelism(), 0, 64),
+    // One per core, up to four: a reader does about two thirds of a page's work and the main thread the
+    // rest, so beyond three or four readers the main thread is what they wait on (each holds about 20 MB).
+    readWorkers: int(env, 'RECEIPTS_READ_WORKERS', Math.min(availableParallelism(), 4), 0, 64),
     dataDir,
     production,
     demo,
