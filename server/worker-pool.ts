@@ -148,9 +148,11 @@ export class WorkerPool<T, A> {
     else pending.resolve(this.opts.revive ? this.opts.revive(answer.answer) : answer.answer);
   }
 
-  /** Ends an idle worker; it is out of the pool at once, so no task can reach it while it stops. */
+  /**
+   * Ends an idle worker (`run` clears the timer before it hands a worker a task); it is out of the pool at
+   * once, so no task can reach it while it stops.
+   */
   private retire(slot: Slot<T, A>): void {
-    if (slot.tasks.size > 0) return;
     slot.retired = true;
     this.slots.splice(this.slots.indexOf(slot), 1);
     void slot.worker.terminate();
@@ -170,7 +172,7 @@ export class WorkerPool<T, A> {
   }
 }
 
-/** In a worker: answers each task the pool sends with `handle`, in the order they come. */
+/** In a worker: answers each task the pool sends with `handle`, under the task's id. */
 export function answerTasks<T, A>(handle: (task: T) => A | Promise<A>): void {
   const port = parentPort;
   if (!port) throw new Error('answerTasks runs in a worker thread');

@@ -2,7 +2,6 @@
 // own connection to the file, so the main thread only verifies, routes and sends. Reading the rows is most
 // of what a page costs (about 60% of a request's CPU), and SQLite reads from any number of connections at
 // once. A page whose thread dies is read again on the main thread's reader.
-
 import type { ActivityFilter } from '../store/activity.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { WorkerPool } from '../worker-pool.js';
@@ -31,7 +30,7 @@ export interface PageReadersOptions {
   onCrash?: (error: Error) => void;
   /** How long a reader thread with no page to read stays (default 30 s). */
   idleMs?: number;
-  /** The worker module; the server's own by default (the tests give one that dies on a given subject). */
+  /** The worker module; the server's own by default (the tests give one that dies on a 13-item page). */
   script?: URL;
 }
 
