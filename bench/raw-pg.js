@@ -24,7 +24,6 @@ CREATE INDEX events_subject_ts ON events USING btree (subject, ts, seq);
 CREATE TABLE personal_data (
   seq bigint PRIMARY KEY NOT NULL, subject text, salt bytea NOT NULL, user_id text, ip text, ip_key bytea,
   ip_net text, user_agent text, browser text, os text, device_type text, location text, "values" text);
-CREATE INDEX personal_subject ON personal_data USING btree (subject);
 CREATE INDEX personal_ip ON personal_data USING btree (ip_key);`;
 
 const PERSONAL_COLUMNS = ['seq', 'subject', 'salt', 'user_id', 'ip', 'ip_key', 'ip_net', 'user_agent'];

@@ -49,7 +49,10 @@ export const completeErasureRequest = (db: Db, id: string, at: number) => db.run
 export const dueErasures = (db: Db, now: number) => db.all<{ id: string; subject: string }>(DUE, [now]);
 
 // What goes with the person.
-const DELETE_PERSONAL = sql('DELETE FROM personal_data WHERE subject = ?');
+// A row's subject is its event's: found through events_subject_ts, personal_data keeps no index of its own.
+const DELETE_PERSONAL = sql(
+  'DELETE FROM personal_data WHERE seq IN (SELECT seq FROM events WHERE subject = ?)',
+);
 const DELETE_REVOKE_LINKS = sql('DELETE FROM revoke_links WHERE subject = ?');
 const BLANK_ALERTS = sql("UPDATE alerts SET summary = '[erased]' WHERE subject = ?");
 

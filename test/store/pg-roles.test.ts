@@ -11,7 +11,7 @@ import { auditModifiableBy } from '../../server/store/pg/roles.js';
 import { type FreshPostgres, freshPostgres, pgAvailable } from '../support/postgres.js';
 import { ROOT } from '../support/server.js';
 
-const TAGS = ['0000_init', '0001_audit_floor'];
+const TAGS = ['0000_init', '0001_audit_floor', '0002_drop_personal_subject'];
 
 async function connect(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
