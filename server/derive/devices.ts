@@ -5,13 +5,15 @@ import type { Deriver, Prefetch } from '../ingest/pipeline.js';
 import type { DeviceBuffer } from '../store/devices.js';
 import { deviceFingerprint } from './user-agent.js';
 
-/** Reads the devices of a batch's users in one statement, before its events apply. */
+/** Reads the devices a batch's successful events name in one statement, before its events apply. */
 export function prefetchDevices(devices: DeviceBuffer): Prefetch {
   return (tx, batch) =>
     devices.prefetch(
       tx,
       batch.flatMap((p) =>
-        p.device && p.event.userId && p.event.outcome !== 'failure' ? p.event.userId : [],
+        p.device && p.event.userId && p.event.outcome !== 'failure'
+          ? { userId: p.event.userId, fingerprint: deviceFingerprint(p.device) }
+          : [],
       ),
     );
 }

@@ -54,13 +54,16 @@ export async function countDevices(db: Db, subject: string): Promise<number> {
 export const listDevices = (db: Db, subject: string) => db.all<DeviceRow>(LIST, [subject]);
 export const deleteDevicesOf = (db: Db, subject: string) => db.run(DELETE_OF, [subject]);
 
-// The write-behind side: the devices of a batch's users read at once, touched in memory, written once.
-// Keyed by the users' ids through `subjects`: pseudonyms of users new to the batch do not exist yet.
-const OF_USERS = sql({
-  sqlite: `SELECT s.pseudonym AS owner, d.* FROM subjects s LEFT JOIN devices d ON d.subject = s.pseudonym
-   WHERE s.user_id IN (SELECT value FROM json_each(?))`,
-  pg: `SELECT s.pseudonym AS owner, d.* FROM subjects s LEFT JOIN devices d ON d.subject = s.pseudonym
-   WHERE s.user_id = ANY (?::text[])`,
+// The write-behind side: the devices a batch's events name, read at once, touched in memory, written once.
+// Asked for by (user id, fingerprint) through `subjects`, so a reply holds only the devices the batch uses,
+// not every device of its users: pseudonyms of users new to the batch do not exist yet.
+const OF_SIGHTINGS = sql({
+  sqlite: `SELECT s.pseudonym AS owner, w.value ->> 1 AS fp, d.*
+   FROM json_each(?) w JOIN subjects s ON s.user_id = w.value ->> 0
+   LEFT JOIN devices d ON d.subject = s.pseudonym AND d.fingerprint = w.value ->> 1`,
+  pg: `SELECT s.pseudonym AS owner, w.fp, d.*
+   FROM unnest(?::text[], ?::text[]) AS w(user_id, fp) JOIN subjects s ON s.user_id = w.user_id
+   LEFT JOIN devices d ON d.subject = s.pseudonym AND d.fingerprint = w.fp`,
 });
 
 /** A device row as the buffer keeps it. */
@@ -85,7 +88,7 @@ const WRITES = rowWrites<StoredDevice>(
   ['first_seen', 'last_seen', 'ip_net', 'location'],
 );
 
-const OWN: ReadonlySet<Statement> = new Set([OF_USERS, TOUCH_KNOWN, ...WRITES.statements]);
+const OWN: ReadonlySet<Statement> = new Set([OF_SIGHTINGS, TOUCH_KNOWN, ...WRITES.statements]);
 
 type Cached = CachedRow<StoredDevice>;
 
@@ -100,34 +103,49 @@ export interface DeviceSighting {
 const MAX_CACHED = 20_000;
 const keyOf = (subject: string, fingerprint: string) => `${subject}\u0000${fingerprint}`;
 
+/** A user's device as a batch names it, before the user's pseudonym is looked up. */
+export interface DeviceAsked {
+  userId: string;
+  fingerprint: string;
+}
+
 /**
  * Devices as the derivers see them inside a write transaction (see SessionBuffer: the same life, one
- * transaction at most). A subject whose devices were all read is `loaded`: a fingerprint missing there is
- * a device never seen.
+ * transaction at most). A (subject, fingerprint) that was asked for and is not cached is a device never
+ * seen.
  */
 export class DeviceBuffer implements WriteBehind {
   readonly tables = ['devices'] as const;
   private cached = new Map<string, Cached>();
-  private loaded = new Set<string>();
+  private asked = new Set<string>();
 
   owns(st: Statement): boolean {
     return OWN.has(st);
   }
 
-  /** One read for a batch: every device of these users (the ones with a pseudonym already). */
-  async prefetch(db: Db, userIds: Iterable<string>): Promise<void> {
-    const wanted = [...new Set(userIds)];
-    if (wanted.length === 0) return;
-    const param = db.dialect === 'postgres' ? wanted : JSON.stringify(wanted);
-    const rows = await db.all<StoredDevice & { owner: string; id: string | null }>(OF_USERS, [param]);
-    const fresh = rows.filter((r) => !this.loaded.has(r.owner));
-    for (const r of fresh) {
-      if (r.id === null) continue; // a user with no device yet
-      const key = keyOf(r.subject, r.fingerprint);
-      const { owner: _, ...row } = r;
-      if (!this.cached.has(key)) this.cached.set(key, { row: row as StoredDevice, state: 'clean' });
+  /** One read for a batch: the devices its events name, of the users that have a pseudonym already. */
+  async prefetch(db: Db, sightings: Iterable<DeviceAsked>): Promise<void> {
+    const pairs = new Map<string, DeviceAsked>();
+    for (const a of sightings) pairs.set(keyOf(a.userId, a.fingerprint), a);
+    if (pairs.size === 0) return;
+    const wanted = [...pairs.values()];
+    const params =
+      db.dialect === 'postgres'
+        ? [wanted.map((a) => a.userId), wanted.map((a) => a.fingerprint)]
+        : [JSON.stringify(wanted.map((a) => [a.userId, a.fingerprint]))];
+    const rows = await db.all<StoredDevice & { owner: string; fp: string; id: string | null }>(
+      OF_SIGHTINGS,
+      params,
+    );
+    for (const r of rows) {
+      const key = keyOf(r.owner, r.fp);
+      // Asked before in this transaction: what the cache holds is newer than the store.
+      if (this.asked.has(key) || this.cached.has(key)) continue;
+      this.asked.add(key);
+      if (r.id === null) continue; // a device the user never used
+      const { owner: _, fp: __, ...row } = r;
+      this.cached.set(key, { row: row as StoredDevice, state: 'clean' });
     }
-    for (const r of fresh) this.loaded.add(r.owner);
   }
 
   /** Touches the subject's device with this fingerprint; its id, or null when the subject never used it. */
@@ -138,7 +156,7 @@ export class DeviceBuffer implements WriteBehind {
       if (seen(c.row, d) && c.state === 'clean') c.state = 'dirty';
       return c.row.id;
     }
-    if (this.loaded.has(d.subject)) return null;
+    if (this.asked.has(key)) return null;
     // Not read for this batch: touched in the store in one statement, as before there was a cache.
     const row = await db.get<StoredDevice>(TOUCH_KNOWN, { ...d });
     if (!row) return null;
@@ -157,7 +175,7 @@ export class DeviceBuffer implements WriteBehind {
 
   async flush(db: Db): Promise<void> {
     await writeChanged(db, this.cached.values(), WRITES);
-    if (this.cached.size > MAX_CACHED) this.drop();
+    if (this.cached.size + this.asked.size > MAX_CACHED) this.drop();
   }
 
   forget(): void {
@@ -166,7 +184,7 @@ export class DeviceBuffer implements WriteBehind {
 
   drop(): void {
     this.cached.clear();
-    this.loaded.clear();
+    this.asked.clear();
   }
 }
 
