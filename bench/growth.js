@@ -65,6 +65,7 @@ function joinRuns(a, b, batch, cut) {
     latency_ms_before_pause: a.latency_ms,
     server_cpu_seconds: round(a.server_cpu_seconds + b.server_cpu_seconds, 2),
     server_cpu_utilisation: round((a.server_cpu_seconds + b.server_cpu_seconds) / seconds, 2),
+    server_write_bytes: a.server_write_bytes + b.server_write_bytes,
     load_generator_cpu_utilisation: weighted('load_generator_cpu_utilisation'),
     other_processes_cpu_utilisation: weighted('other_processes_cpu_utilisation'),
     peak_rss_mb: Math.max(a.peak_rss_mb, b.peak_rss_mb),

@@ -65,6 +65,15 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/**
+ * Bytes a process has caused to be written to storage so far (`write_bytes` in /proc/<pid>/io, counted when
+ * pages are dirtied): for a server, its WAL, its checkpoints into the database file and its logs.
+ */
+export function storageWrites(pid) {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  return Number(/^write_bytes:\s+(\d+)/m.exec(io)?.[1] ?? Number.NaN);
+}
+
 /** Peak and current resident memory of a process, in MB. */
 export function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -9,7 +9,7 @@
 //           request k goes to paths[k] with tokens[k] (each token's own resource)
 import autocannon from 'autocannon';
 import { batchBody, makeEvent, makeSpec } from './data.js';
-import { cpuSeconds, memory, round, systemCpu } from './lib.js';
+import { cpuSeconds, memory, round, storageWrites, systemCpu } from './lib.js';
 
 function summarize(r, seconds) {
   const lat = r.latency;
@@ -95,6 +95,7 @@ async function run(o) {
   } else throw new Error(`unknown mode ${o.mode}`);
 
   const cpu0 = o.pid ? cpuSeconds(o.pid) : 0;
+  const written0 = o.pid ? storageWrites(o.pid) : 0;
   const sys0 = systemCpu();
   const own0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -162,6 +163,7 @@ async function run(o) {
     s.server_cpu_seconds = round(cpu, 2);
     s.server_cpu_us_per_req = s.ok > 0 ? round((cpu / s.ok) * 1e6, 0) : null;
     s.server_cpu_utilisation = round(cpu / seconds, 2);
+    s.server_write_bytes = storageWrites(o.pid) - written0;
     Object.assign(s, memory(o.pid));
   }
   if (o.mode === 'batch') s.events_sent = Math.min(o.n, s.ok * o.batch);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { chainedRow, GENESIS } from './chain-rows.js';
 import { makeEvent, makeSpec } from './data.js';
-import { round, systemCpu } from './lib.js';
+import { round, storageWrites, systemCpu } from './lib.js';
 
 function open(path) {
   const db = new Database(path);
@@ -48,6 +48,7 @@ function main() {
   // [rows so far, timed seconds so far] at every `slice` rows: the ceiling's own growth curve.
   const marks = [];
   const wallStart = process.hrtime.bigint();
+  const written0 = storageWrites(process.pid);
   const sys0 = systemCpu();
   const own0 = process.cpuUsage();
   for (let from = 0; from < n; from += chunk) {
@@ -63,13 +64,15 @@ function main() {
     if (slice && done % slice === 0) marks.push([done, round(Number(timed) / 1e9, 3)]);
   }
   const wall = Number(process.hrtime.bigint() - wallStart) / 1e9;
+  // Before close, whose final checkpoint the server's runs do not include either.
+  const written = storageWrites(process.pid) - written0;
   const own = process.cpuUsage(own0);
   const others = systemCpu().busy - sys0.busy - (own.user + own.system) / 1e6;
   const seconds = Number(timed) / 1e9;
   const count = db.prepare('SELECT count(*) AS c FROM events').get().c;
   db.close();
   process.stdout.write(
-    `${JSON.stringify({ mode, rows: count, rows_per_tx: perTx, seconds, wall_seconds: wall, events_per_s: count / seconds, cpu_us_per_row: round(timedCpu / count, 1), other_processes_cpu_utilisation: round(Math.max(0, others) / wall, 2), ...(slice ? { marks } : {}) })}\n`,
+    `${JSON.stringify({ mode, rows: count, rows_per_tx: perTx, seconds, wall_seconds: wall, events_per_s: count / seconds, cpu_us_per_row: round(timedCpu / count, 1), storage_kb_per_row: round(written / count / 1024, 2), other_processes_cpu_utilisation: round(Math.max(0, others) / wall, 2), ...(slice ? { marks } : {}) })}\n`,
   );
 }
 

@@ -89,6 +89,12 @@ export function summary(results) {
       `| server peak RSS after ${count(b.events)} events (b) | ${f(b.server_peak_rss_mb, 0)} MB | | < 200 MB ${mark(ing.aims.peak_rss_mb.met)} |`,
       '',
       `Server CPU per event: ${f(b.server_cpu_us_per_event, 0)} µs in batches, ${f(r.c_http_single_64.server_cpu_us_per_event, 0)} µs as single POSTs.`,
+      ...(b.storage_kb_per_event != null
+        ? [
+            '',
+            `Written to storage per event (the WAL, checkpoints into the database file, logs): ${f(b.storage_kb_per_event, 1)} KB in batches (b), ${f(r.a_raw_batch.storage_kb_per_row, 1)} KB for the ceiling (a), b/a ${f(ing.ratios.b_over_a_storage_per_event)}; ${f(r.c_http_single_64.storage_kb_per_event, 1)} KB as single POSTs (c), ${f(r.d_raw_single.storage_kb_per_row, 1)} KB for (d).`,
+          ]
+        : []),
       '',
     );
   }
