@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `receipts` command: one verb per file under cli/.
-import { CliError } from './cli/open.js';
+import { CliError } from './cli/error.js';
 
 interface Verb {
   help: string;

@@ -1,7 +1,8 @@
 // `receipts erase --user ID`: the same erasure the API performs.
 import { parseArgs } from 'node:util';
 import { cancelErasure, ErasureRefused, eraseNow, requestErasure } from '../domain/erasure.js';
-import { CliError, closeServices, openServices } from './open.js';
+import { CliError } from './error.js';
+import { closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts erase --user ID [--schedule | --cancel]
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { recordAccess } from '../domain/access.js';
 import { buildEvidence } from '../domain/evidence.js';
-import { CliError, closeServices, openServices } from './open.js';
+import { CliError } from './error.js';
+import { closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts export (--user ID | --ip IP) [--from T] [--to T] --out DIR --reason TEXT
 

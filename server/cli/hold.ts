@@ -1,7 +1,8 @@
 // `receipts hold`: places or releases a legal hold on a user.
 import { parseArgs } from 'node:util';
 import { placeHold, releaseHold } from '../domain/legal-hold.js';
-import { CliError, closeServices, openServices } from './open.js';
+import { CliError } from './error.js';
+import { closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts hold --user ID --reason TEXT
        receipts hold --user ID --release

@@ -1,6 +1,7 @@
 // `receipts keys create`: a new ingest or admin key, printed once, stored only as a hash.
 import { parseArgs } from 'node:util';
-import { CliError, closeServices, openServices } from './open.js';
+import { CliError } from './error.js';
+import { closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts keys create --name NAME [--scope ingest|admin]
 

@@ -1,7 +1,8 @@
 // `receipts migrate`: applies the schema's migrations, as the role that owns it.
 import { applyMigrations, openStore } from '../store/db.js';
 import { safeUrl } from '../store/location.js';
-import { CliError, config } from './open.js';
+import { CliError } from './error.js';
+import { config } from './open.js';
 
 export const help = `Usage: receipts migrate
 

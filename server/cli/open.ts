@@ -3,8 +3,7 @@ import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { createServices, type Services } from '../services.js';
 import { applyMigrations, openStore } from '../store/db.js';
-
-export class CliError extends Error {}
+import { CliError } from './error.js';
 
 export function config(): Config {
   try {

@@ -1,7 +1,8 @@
 // `receipts retention [--dry-run]`: applies the retention policy now.
 import { parseArgs } from 'node:util';
 import { applyRetention, planRetention } from '../domain/retention.js';
-import { CliError, closeServices, openServices } from './open.js';
+import { CliError } from './error.js';
+import { closeServices, openServices } from './open.js';
 
 export const help = `Usage: receipts retention [--dry-run]
 

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import type { Vkey } from '../../shared/tlog/index.js';
 import { StreamChecker } from '../streams/check.js';
 import { formatOf, ReceivedError, type ReceivedFormat, recordsOnLine } from '../streams/received.js';
-import { CliError } from './open.js';
+import { CliError } from './error.js';
 import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts stream-check FILE [--key VKEY]

@@ -1,7 +1,8 @@
 // `receipts token`: mints a widget token with the configured secret, for development and tests.
 import { parseArgs } from 'node:util';
 import { mintWidgetToken } from '../security/tokens.js';
-import { CliError, config } from './open.js';
+import { CliError } from './error.js';
+import { config } from './open.js';
 
 export const help = `Usage: receipts token --user ID [--session SID] [--scope user|support] [--ttl SECONDS]
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { verifyExport } from '../audit/verify-export.js';
-import { CliError } from './open.js';
+import { CliError } from './error.js';
 import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts verify-export DIR --key VKEY

@@ -6,7 +6,8 @@ import { identityOf } from '../audit/checkpoint.js';
 import { checkSavedCheckpoint } from '../audit/consistency.js';
 import { verifyStore } from '../audit/verify.js';
 import { isPostgresUrl, openStore } from '../store/db.js';
-import { CliError, config, progress } from './open.js';
+import { CliError } from './error.js';
+import { config, progress } from './open.js';
 
 export const help = `Usage: receipts verify [--checkpoint FILE [--full]] [--key VKEY] [--json]
 

@@ -2,7 +2,7 @@
 // prints it) or a file holding it.
 import { readFileSync } from 'node:fs';
 import { parseVkey, type Vkey } from '../../shared/tlog/note.js';
-import { CliError } from './open.js';
+import { CliError } from './error.js';
 
 export function readVkeyOption(value: string): Vkey {
   let text = value;

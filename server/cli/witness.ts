@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { fromBase64 } from '../../shared/tlog/base64.js';
 import { verifyConsistency } from '../../shared/tlog/merkle.js';
 import { type Checkpoint, openNote } from '../../shared/tlog/note.js';
-import { CliError } from './open.js';
+import { CliError } from './error.js';
 import { readVkeyOption } from './vkey-option.js';
 
 export const help = `Usage: receipts witness --url URL --key VKEY --state FILE
