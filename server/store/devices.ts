@@ -175,7 +175,8 @@ export class DeviceBuffer implements WriteBehind {
 
   async flush(db: Db): Promise<void> {
     await writeChanged(db, this.cached.values(), WRITES);
-    if (this.cached.size + this.asked.size > MAX_CACHED) this.drop();
+    // Most asked keys are cached ones too: each set is held to the bound on its own.
+    if (this.cached.size > MAX_CACHED || this.asked.size > MAX_CACHED) this.drop();
   }
 
   forget(): void {
