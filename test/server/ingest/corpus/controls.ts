@@ -119,6 +119,17 @@ export function controlCorpus(seed = 424242): Control[] {
     ['html', '<b>bold</b> and <i>italic</i>'],
     ['cursor', Buffer.from('{"id":123,"ts":"2026-04-01"}').toString('base64')],
     ['encoded_url', Buffer.from('https://example.com/orders?page=2').toString('base64url')],
+    // Long names without digits, as code, docs and other languages write them.
+    ['component', 'RuleWithNoVueVForTemplateKeyOnChildOptions'],
+    ['handler', 'XMLHttpRequestEventTargetEventMap'],
+    ['cookie_rule', 'CacheControlNoStoreHTTPOnlyCookieModified'],
+    ['class', 'com.example.AbstractSingletonProxyFactoryBeanTests'],
+    ['constant', 'MAX_SUPPORTED_PACKED_COUNTS_ARRAY_LENGTH'],
+    ['platforms', 'FreeBSD/NetBSD/OpenBSD/PC-BSD/GhostBSD/DragonFly'],
+    ['mdn', 'https://developer.mozilla.org/en-US/docs/Web/API/FileReaderSync/readAsDataURL'],
+    ['pangram', 'TheQuickBrownFoxJumpsOverTheLazyDog'],
+    ['company', 'DonaudampfschifffahrtsgesellschaftsKapitaen'],
+    ['employer', 'PrzedsiebiorstwoWielobranzoweKrzysztofSzczepanski'],
   ] as const)
     add(key, text);
 

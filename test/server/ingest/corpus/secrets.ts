@@ -610,6 +610,27 @@ function classCases(r: Rng): SecretCase[] {
     const b = r.fill('{A:32}');
     add('a bearer token in the user agent', { user_agent: `curl/8.5.0 (Bearer ${b})` }, [b], 'user_agent');
   }
+
+  // Generated keys that drew no digit (a 32-character base62 key does about once in 280): letters
+  // alone, and with base64's or base64url's two extra characters, under names that say nothing.
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  for (const [alphabet, what] of [
+    [letters, 'letters'],
+    [`${letters}+/`, 'base64 without digits'],
+    [`${letters}-_`, 'base64url without digits'],
+  ] as const) {
+    for (const n of [32, 44, 64]) {
+      const v = r.chars(alphabet, n);
+      add(`a ${n}-character key of ${what}`, { metadata: { blob: v } }, [v], 'metadata.blob');
+      const w = r.chars(alphabet, n);
+      add(
+        `a ${n}-character key of ${what} in text`,
+        { metadata: { note: `new key ${w} issued` } },
+        [w],
+        'metadata.note',
+      );
+    }
+  }
   return cases;
 }
 
