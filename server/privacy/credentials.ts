@@ -1,7 +1,7 @@
 // Credential shapes: the documented formats of vendors' keys and tokens (prefix, alphabet, length, as
 // published in secret scanners' rule sets), and the shape of a generated key that nobody named.
 import { base64Text } from './embedded.js';
-import { randomLetterBits } from './random-letters.js';
+import { inBothCases, randomLetterBits } from './random-letters.js';
 
 // Formats that are a secret wherever they appear.
 /**
@@ -170,20 +170,28 @@ const KEYLIKE = /[A-Za-z0-9+/_=-]{32,}/g;
 // key holds a run of eight in order, and 32 random characters almost never come out all different.
 const IN_ORDER = /abcdefgh|ABCDEFGH|01234567|ghijklmn|GHIJKLMN|qrstuvwx|QRSTUVWX/;
 const isAlphabet = (run: string) => IN_ORDER.test(run) || new Set(run).size === run.length;
-// Letters alone must be four times likelier drawn at random than written as words. Measured: a random
-// 32-letter run falls short about once in 290 (a 44-letter one once in 1,900), so a 32-character base62
-// key slips through about once in 80,000 draws; of 11,958 long digitless names in npm packages' sources
-// two are caught (both one YouTube channel id), and of 200,000 camelCase runs of README words, 8.
+// Judged by its letters, a run must be four times likelier drawn at random than written as words.
+// Measured on 20,000 random keys of 32 characters each, the share that slips through: base62 1 in 1,800
+// (1 in 130 on entropy alone), letters alone 1 in 340, base32 1 in 36 and base36 1 in 24 (nearly all
+// before); at 52 characters 1 in 300 or fewer. Of long names in npm packages' sources and docs, 2 of
+// 11,958 digitless ones are caught (a YouTube channel id) and 14 of 50,874 in one case with digits (323
+// before, most of them a commit's hash in a URL); of 200,000 camelCase runs of README words, 8.
 const LIKELIER_RANDOM_BITS = 2;
+// Inside a run, digests and ids between separators (a commit's hash or a UUID in a URL's path, a
+// number): hex of 7 or more characters with a digit among them.
+const DIGEST_SEGMENT =
+  /(?<![A-Za-z0-9])(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[a-f]*\d)[0-9a-f]{7,})(?![A-Za-z0-9])/gi;
+const countLetters = (s: string) => s.replace(/[^A-Za-z]/g, '').length;
 
-/** A long generated key nobody named: a run of 32+ key characters with high entropy. */
+/** A long generated key nobody named: a run of 32+ key characters that looks drawn at random. */
 export function containsHighEntropyKey(text: string): boolean {
   if (text.length < 32) return false;
   for (const match of text.matchAll(KEYLIKE)) {
-    const run = match[0];
-    if (isAlphabet(run)) continue;
+    if (isAlphabet(match[0])) continue;
     // Base64 of readable text (a cursor, a URL) is judged by what it says, not by how random it looks.
-    if (base64Text(run.replace(/=+$/, '')) !== null) continue;
+    if (base64Text(match[0].replace(/=+$/, '')) !== null) continue;
+    const run = match[0].replace(DIGEST_SEGMENT, '/');
+    if (run.length < 24) continue;
     const lower = /[a-z]/.test(run);
     const upper = /[A-Z]/.test(run);
     const digit = /\d/.test(run);
@@ -192,8 +200,16 @@ export function containsHighEntropyKey(text: string): boolean {
     if (lower && upper && digit && bits >= 4.2) return true;
     // One case with digits and letters beyond a–f: random base36, not a hex digest.
     if (digit && lower !== upper && /[g-zG-Z]/.test(run) && bits >= 4.5) return true;
-    // Both cases and no digit: a base62 or base64 key that drew none, not camelCase or a path of names.
-    if (lower && upper && !digit && bits >= 3.5 && randomLetterBits(run) >= LIKELIER_RANDOM_BITS) return true;
+    // Below those entropies random draws and names overlap: a base62 key that drew no digit or few
+    // distinct characters, base32 and base36 keys, against camelCase, constants and paths of names.
+    // How the letters follow each other tells them apart.
+    if (
+      (inBothCases(run) || (digit && /[g-zG-Z]/.test(run))) &&
+      bits >= 3.5 &&
+      countLetters(run) >= 16 &&
+      randomLetterBits(run) >= LIKELIER_RANDOM_BITS
+    )
+      return true;
   }
   return false;
 }

@@ -1,8 +1,9 @@
-// A run of letters alone, in both cases, is either words written together (camelCase, PascalCase,
-// a path of names) or a generated key that happened to draw no digit: a 32-character base62 key has
-// none about one time in 280. Entropy cannot tell the two apart (a camelCase pangram scores higher
-// than many random draws), but how the letters follow each other can. This weighs the run under two
-// models and reports how much likelier, in bits, it is drawn evenly at random than written as words.
+// Below the entropy of a long generated key, random draws and names overlap: a base62 key that drew no
+// digit (a 32-character one does about one time in 280) or few distinct characters, a base32 or base36
+// key, against camelCase, a constant's name, a path of names. Entropy cannot tell them apart (a
+// camelCase pangram scores higher than many random draws); how the letters follow each other can. This
+// weighs the letters under two models and reports how much likelier, in bits, they are drawn evenly at
+// random than written as words.
 
 // English letter frequencies, a–z, per cent (Lewand, Cryptological Mathematics, 2000), each at least
 // FLOOR_PERCENT: names use the letters prose rarely does (JSON, XML, Query, Lazy) more than prose.
@@ -34,13 +35,20 @@ const LETTER_BITS = ENGLISH.map((f, i) =>
     : Math.log2(1 / 21 / (f / 100 / (1 - VOWEL_SHARE))),
 );
 
+/** Letters of both cases, a few of each: a lone small "x" in a constant's name does not count. */
+export function inBothCases(run: string): boolean {
+  return (run.match(/[a-z]/g)?.length ?? 0) >= 3 && (run.match(/[A-Z]/g)?.length ?? 0) >= 3;
+}
+
 const bitsOf = (pRandom: number, pWords: number) => Math.log2(pRandom / pWords);
 
 /**
  * How many bits likelier the letters of `run` are drawn at random than written as words. Characters
- * other than letters (`/`, `_`, `+`, `-`) end a word, so the next letter starts afresh.
+ * other than letters (digits, `/`, `_`, `+`, `-`) end a word, so the next letter starts afresh.
  */
 export function randomLetterBits(run: string): number {
+  // A run in one case (base32, base36, a constant's name, with an "x" in "4x4") says nothing by its case.
+  const cased = inBothCases(run);
   let bits = 0;
   let prevVowel: boolean | null = null;
   let prevCapital: boolean | null = null;
@@ -57,7 +65,7 @@ export function randomLetterBits(run: string): number {
     const pVowel =
       prevVowel === null ? VOWEL_SHARE : prevVowel ? WORDS.vowelAfterVowel : WORDS.vowelAfterConsonant;
     bits += vowel ? bitsOf(RANDOM_VOWEL, pVowel) : bitsOf(1 - RANDOM_VOWEL, 1 - pVowel);
-    if (prevCapital !== null) {
+    if (cased && prevCapital !== null) {
       const pCapital = prevCapital ? WORDS.capitalAfterCapital : WORDS.capitalAfterSmall;
       bits += capital ? bitsOf(0.5, pCapital) : bitsOf(0.5, 1 - pCapital);
     }

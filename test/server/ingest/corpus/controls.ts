@@ -201,5 +201,18 @@ export function controlCorpus(seed = 424242): Control[] {
   add('key', 'Enter');
   add('mfa_method', 'totp');
   add('auth_type', 'oauth2');
+
+  // Digests and ids inside paths of names: judged by the names around them.
+  add('fix', `https://github.com/TimothyGu/generator-function/commit/${r.chars(ALPHABETS.h!, 40)}`);
+  add(
+    'ci_job',
+    'https://github.com/open-telemetry/semantic-conventions/actions/runs/9753949763/job/26920038674',
+  );
+  add('unit', `service/tmux-spawn-${uuid4(r)}`);
+  add(
+    'source',
+    `https://github.com/kubernetes/cri-api/blob/${r.chars(ALPHABETS.h!, 40)}/pkg/apis/runtime/v1/api.proto`,
+  );
+  add('gl_format', 'COMPRESSED_SRGB8_ALPHA8_ASTC_10x10_KHR');
   return out;
 }

@@ -613,6 +613,24 @@ function classCases(r: Rng): SecretCase[] {
 
   // Generated keys that drew no digit (a 32-character base62 key does about once in 280): letters
   // alone, and with base64's or base64url's two extra characters, under names that say nothing.
+  // Keys in one case: base32 (a TOTP seed of 20 bytes is 32 characters), Crockford's base32, base36.
+  for (const [alphabet, what] of [
+    ['ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 'base32'],
+    ['0123456789ABCDEFGHJKMNPQRSTVWXYZ', "Crockford's base32"],
+    ['abcdefghijklmnopqrstuvwxyz0123456789', 'base36'],
+  ] as const) {
+    for (const n of [32, 40, 52]) {
+      const v = r.chars(alphabet, n);
+      add(`a ${n}-character ${what} key`, { metadata: { reference: v } }, [v], 'metadata.reference');
+      const w = r.chars(alphabet, n);
+      add(
+        `a ${n}-character ${what} key in text`,
+        { metadata: { note: `enrolled with ${w} today` } },
+        [w],
+        'metadata.note',
+      );
+    }
+  }
   const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
   for (const [alphabet, what] of [
     [letters, 'letters'],
