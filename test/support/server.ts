@@ -50,6 +50,9 @@ export function serverEnv(dir: string, extra: Record<string, string> = {}): Reco
     RECEIPTS_INGEST_KEYS: `test_ik_${randomBytes(16).toString('hex')}`,
     RECEIPTS_PEPPER: randomBytes(32).toString('base64url'),
     RECEIPTS_SIGNING_KEY: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    // Bodies go through a prepare worker, as on three cores or more (two prepare inline; the inline
+    // path has tests of its own).
+    RECEIPTS_PREPARE_WORKERS: '1',
     ...extra,
   };
 }
