@@ -359,6 +359,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const trust = env.RECEIPTS_TRUST_PROXY?.trim();
+  const cores = availableParallelism();
   return {
     port: int(env, 'PORT', 8787, 0, 65535),
     // A demo server hands out tokens for its demo user: it listens on this machine only unless told otherwise.
@@ -370,16 +371,10 @@ export function loadConfig(env: Env = process.env): Config {
     // is SQLite's checkpoints and fsyncs and the HTTP clients': a worker there measured the same events/s
     // at 15–25% more CPU an event (a body's round trip) and 35 MB more memory, so bodies are prepared
     // inline.
-    prepareWorkers: int(
-      env,
-      'RECEIPTS_PREPARE_WORKERS',
-      availableParallelism() > 2 ? availableParallelism() - 1 : 0,
-      0,
-      64,
-    ),
+    prepareWorkers: int(env, 'RECEIPTS_PREPARE_WORKERS', cores > 2 ? cores - 1 : 0, 0, 64),
     // One per core, up to four: a reader does about two thirds of a page's work and the main thread the
     // rest, so beyond three or four readers the main thread is what they wait on (each holds about 20 MB).
-    readWorkers: int(env, 'RECEIPTS_READ_WORKERS', Math.min(availableParallelism(), 4), 0, 64),
+    readWorkers: int(env, 'RECEIPTS_READ_WORKERS', Math.min(cores, 4), 0, 64),
     dataDir,
     production,
     demo,

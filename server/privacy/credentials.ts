@@ -195,16 +195,17 @@ export function containsHighEntropyKey(text: string): boolean {
     const lower = /[a-z]/.test(run);
     const upper = /[A-Z]/.test(run);
     const digit = /\d/.test(run);
+    const beyondHex = /[g-zG-Z]/.test(run);
     const bits = shannonBits(run);
     // Mixed case with digits (base62/base64). Hex digests and UUIDs stay below 4 bits per character.
     if (lower && upper && digit && bits >= 4.2) return true;
     // One case with digits and letters beyond a–f: random base36, not a hex digest.
-    if (digit && lower !== upper && /[g-zG-Z]/.test(run) && bits >= 4.5) return true;
+    if (digit && lower !== upper && beyondHex && bits >= 4.5) return true;
     // Below those entropies random draws and names overlap: a base62 key that drew no digit or few
     // distinct characters, base32 and base36 keys, against camelCase, constants and paths of names.
     // How the letters follow each other tells them apart.
     if (
-      (inBothCases(run) || (digit && /[g-zG-Z]/.test(run))) &&
+      (inBothCases(run) || (digit && beyondHex)) &&
       bits >= 3.5 &&
       countLetters(run) >= 16 &&
       randomLetterBits(run) >= LIKELIER_RANDOM_BITS

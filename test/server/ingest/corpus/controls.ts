@@ -7,8 +7,6 @@ export interface Control {
   value: unknown;
 }
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
 function uuid4(r: Rng): string {
   const h = r.chars(ALPHABETS.h!, 32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[r.int(4)]}${h.slice(17, 20)}-${h.slice(20)}`;
@@ -42,7 +40,7 @@ export function controlCorpus(seed = 424242): Control[] {
   // Identifiers and digests.
   for (let i = 0; i < 4; i++) add(`uuid_${i}`, uuid4(r));
   for (let i = 0; i < 2; i++) add(`event_uuid_${i}`, uuid7(r));
-  for (let i = 0; i < 3; i++) add(`ulid_${i}`, `01J${r.chars(CROCKFORD, 23)}`);
+  for (let i = 0; i < 3; i++) add(`ulid_${i}`, `01J${r.chars(ALPHABETS.C!, 23)}`);
   for (const key of ['commit', 'sha', 'revision', 'git_sha']) add(key, r.chars(ALPHABETS.h!, 40));
   add('short_sha', r.chars(ALPHABETS.h!, 7));
   for (const key of ['checksum', 'sha256', 'digest', 'file_checksum']) add(key, r.chars(ALPHABETS.h!, 64));

@@ -29,6 +29,7 @@ export const ALPHABETS: Record<string, string> = {
   '2': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567',
   z: 'abcdefghijklmnopqrstuvwxyz234567',
   B: 'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L',
+  C: '0123456789ABCDEFGHJKMNPQRSTVWXYZ', // Crockford's base32
   c: './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
 };
 

@@ -1,6 +1,6 @@
 // Secret-bearing inputs, each placed where a host might put it. Built at test time from the shapes and a
 // seeded generator, so the repository holds no secret-looking literal.
-import { iban, type Rng, rng, ssn, withLuhn } from './random.js';
+import { ALPHABETS, iban, type Rng, rng, ssn, withLuhn } from './random.js';
 import { SHAPES, type Shape } from './shapes.js';
 
 export interface SecretCase {
@@ -611,35 +611,20 @@ function classCases(r: Rng): SecretCase[] {
     add('a bearer token in the user agent', { user_agent: `curl/8.5.0 (Bearer ${b})` }, [b], 'user_agent');
   }
 
-  // Generated keys that drew no digit (a 32-character base62 key does about once in 280): letters
-  // alone, and with base64's or base64url's two extra characters, under names that say nothing.
-  // Keys in one case: base32 (a TOTP seed of 20 bytes is 32 characters), Crockford's base32, base36.
-  for (const [alphabet, what] of [
-    ['ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 'base32'],
-    ['0123456789ABCDEFGHJKMNPQRSTVWXYZ', "Crockford's base32"],
-    ['abcdefghijklmnopqrstuvwxyz0123456789', 'base36'],
+  // Keys whose entropy alone does not show them: base62 and base64 keys that drew no digit (a
+  // 32-character base62 key does about once in 280), and keys in one case — base32 (a TOTP seed of 20
+  // bytes is 32 characters), Crockford's base32, base36 — under names that say nothing.
+  for (const [alphabet, what, lengths, name] of [
+    [ALPHABETS['2']!, 'base32', [32, 40, 52], 'reference'],
+    [ALPHABETS.C!, "Crockford's base32", [32, 40, 52], 'reference'],
+    [ALPHABETS.a!, 'base36', [32, 40, 52], 'reference'],
+    [ALPHABETS.L!, 'letters', [32, 44, 64], 'blob'],
+    [`${ALPHABETS.L}+/`, 'base64 without digits', [32, 44, 64], 'blob'],
+    [`${ALPHABETS.L}-_`, 'base64url without digits', [32, 44, 64], 'blob'],
   ] as const) {
-    for (const n of [32, 40, 52]) {
+    for (const n of lengths) {
       const v = r.chars(alphabet, n);
-      add(`a ${n}-character ${what} key`, { metadata: { reference: v } }, [v], 'metadata.reference');
-      const w = r.chars(alphabet, n);
-      add(
-        `a ${n}-character ${what} key in text`,
-        { metadata: { note: `enrolled with ${w} today` } },
-        [w],
-        'metadata.note',
-      );
-    }
-  }
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-  for (const [alphabet, what] of [
-    [letters, 'letters'],
-    [`${letters}+/`, 'base64 without digits'],
-    [`${letters}-_`, 'base64url without digits'],
-  ] as const) {
-    for (const n of [32, 44, 64]) {
-      const v = r.chars(alphabet, n);
-      add(`a ${n}-character key of ${what}`, { metadata: { blob: v } }, [v], 'metadata.blob');
+      add(`a ${n}-character key of ${what}`, { metadata: { [name]: v } }, [v], `metadata.${name}`);
       const w = r.chars(alphabet, n);
       add(
         `a ${n}-character key of ${what} in text`,
