@@ -48,7 +48,7 @@ export function openStore(location: string, options: OpenOptions = {}): Store {
 }
 
 function openSqliteStore(path: string, options: OpenOptions): Store {
-  const writerHandle = openSqlite(path, options);
+  const writerHandle = openSqlite(path, { readonly: options.readonly, writer: true });
   // In WAL mode the writer's COMMIT leaves the sync to WalSync, off this thread (see sqlite.ts).
   const wal =
     !options.readonly && writerHandle.pragma('journal_mode', { simple: true }) === 'wal'

@@ -153,13 +153,25 @@ export class WalSync {
 
 export interface SqliteOptions {
   readonly?: boolean;
+  /** The connection that writes (the default is one that reads): it sets the size of its own page cache. */
+  writer?: boolean;
 }
+
+/**
+ * Each connection keeps a page cache of its own (better-sqlite3 builds SQLite with 16 MB), beside the kernel's
+ * cache of the same file. The writer keeps the 16 MB: every event it commits walks the interior pages of about
+ * eight indexes. A reader's is 4 MB: a page of activity read on a 100k-event store took the same CPU with 1,
+ * 4 and 16 MB (the pages it misses are a copy from the kernel's cache away), and at 16 MB each reader held
+ * 10-15 MB more once it had read a few hundred users.
+ */
+const CACHE_KIB = { writer: 16_000, reader: 4_000 };
 
 export function openSqlite(path: string, options: SqliteOptions = {}): Sqlite {
   const readonly = options.readonly ?? false;
   if (!readonly) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path, { readonly, fileMustExist: readonly });
   sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`cache_size = -${options.writer ? CACHE_KIB.writer : CACHE_KIB.reader}`);
   if (!readonly) {
     sqlite.pragma('journal_mode = WAL');
     // An event is acknowledged only once it is on disk.
