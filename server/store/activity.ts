@@ -25,20 +25,28 @@ export interface ActivityRow {
 }
 
 /**
- * An item as the database wrote it: `{"timestamp":…` + `head` + the presented `device` + `tail` is its JSON.
- * A `tail` that is a JSON array instead (`[`) is a `MaskRow`: the item's end still needs masking in code.
+ * A page's item as the database reads it: one array per row, in this column order (the statement is an
+ * `arrays` one, so no object per row). `sessionDevice` is `[browser, os, type]` as JSON text, only for a
+ * revocation with no device of its own; `pvalues` only when the metadata holds a personal placeholder.
  */
-export interface ItemRow {
-  seq: number;
-  ts: number;
-  head: string;
-  /** `[browser, os, type]` as stored, or null for no device. */
-  device: string | null;
-  tail: string;
-}
-
-/** What masking the end of an item takes: ip_net, location, current (1 or 0), session id, metadata, values. */
-export type MaskRow = [string | null, string | null, 0 | 1, string | null, string | null, string | null];
+export type ItemRow = [
+  seq: number,
+  ts: number,
+  id: string,
+  eventType: string,
+  level: string,
+  outcome: string | null,
+  browser: string | null,
+  os: string | null,
+  deviceType: string | null,
+  sessionDevice: string | null,
+  ipNet: string | null,
+  location: string | null,
+  current: 0 | 1,
+  session: string | null,
+  metadata: string | null,
+  pvalues: string | null,
+];
 
 export type ExportRow = ActivityRow & { user_agent: string | null };
 
@@ -57,69 +65,40 @@ const COLUMNS = `e.seq, e.id, e.ts, e.event_type, e.level, e.outcome, e.session_
   s.browser AS s_browser, s.os AS s_os, s.device_type AS s_device_type`;
 const FROM = `FROM events e LEFT JOIN personal_data p ON p.seq = e.seq LEFT JOIN sessions s ON s.ref = e.session_ref`;
 
-// The page is read as items whose JSON the database writes, with the values of views/activity.ts `toItem`:
-// the fields after the timestamp up to the device (`head`; the timestamp is cheaper formatted in code), the
-// device as stored (`[browser, os, type]`, presented in code once per distinct key) and the rest (`tail`). A row that needs masking in
-// code — metadata that may hold a personal value or an address, a place that is not one ingest wrote — gets
-// instead a `tail` that is a JSON array of what that takes (`MaskRow`). The tests for it need only be wide:
-// the code applies the exact ones.
+// The page: plain columns, as arrays, and views/activity.ts writes each item's JSON from them. Writing
+// the JSON in SQL (json_quote and || per field) cost more than the whole read of the rows; only what needs
+// another row is done here: a revocation's device is its session's.
 const WHERE = `e.subject = @subject AND (e.ts, e.seq) < (@cts, @cseq) AND e.ts >= @from AND e.ts <= @to`;
-// Something like an IPv4 (`1.2`) or an IPv6 run (`::`, `:db8:`), as the view's MAYBE_ADDRESS.
-const MAYBE_ADDRESS_GLOB = [
-  '*::*',
-  '*[0-9].[0-9]*',
-  ...[1, 2, 3, 4].map((n) => `*:${'[0-9A-Fa-f]'.repeat(n)}:*`),
-]
-  .map((g) => `e.metadata GLOB '${g}'`)
-  .join(' OR ');
-const MAYBE_ADDRESS_PG = `e.metadata ~* '[0-9][.][0-9]|:[0-9a-f]{0,4}:'`;
-// How ingest writes a place (JSON.stringify of a Place, country first).
-const PLACE_PREFIX = `'{"country":"%'`;
+const OWN_DEVICE = `(p.browser <> '' OR p.os <> '' OR p.device_type <> '')`;
 // One statement for every combination of filters: an absent bound is the widest one, an absent list or
 // outcome is switched off by its parameter, so the subject's (subject, ts, seq) index still orders the scan.
-const PAGE = sql({
-  sqlite: `SELECT e.seq, e.ts,
-      ',"id":' || json_quote(e.id) || ',"event_type":' || json_quote(e.event_type) || ',"level":' || json_quote(e.level)
-        || ',"outcome":' || json_quote(e.outcome) || ',"device":' AS head,
-      CASE WHEN p.browser <> '' OR p.os <> '' OR p.device_type <> '' THEN json_array(p.browser, p.os, p.device_type)
-        WHEN e.event_type = 'session_revoked' THEN (SELECT json_array(r.browser, r.os, r.device_type)
-          FROM sessions r WHERE r.ref = e.session_ref AND (r.browser <> '' OR r.os <> '')) END AS device,
-      CASE WHEN instr(e.metadata, '[personal]') > 0 OR ${MAYBE_ADDRESS_GLOB}
-          OR (p.location IS NOT NULL AND p.location NOT LIKE ${PLACE_PREFIX})
-        THEN json_array(p.ip_net, p.location, coalesce(e.session_ref = @current, 0), s.id, e.metadata,
-          p."values")
-        ELSE ',"ip":' || json_quote(p.ip_net) || ',"location":' || coalesce(p.location, 'null')
-          || ',"current":' || CASE WHEN e.session_ref = @current THEN 'true' ELSE 'false' END
-          || ',"session":' || json_quote(s.id) || ',"metadata":' || coalesce(nullif(e.metadata, ''), 'null') || '}'
-        END AS tail
+const PAGE = sql(
+  {
+    sqlite: `SELECT e.seq, e.ts, e.id, e.event_type, e.level, e.outcome, p.browser, p.os, p.device_type,
+      CASE WHEN e.event_type <> 'session_revoked' OR ${OWN_DEVICE} THEN NULL ELSE
+        (SELECT json_array(r.browser, r.os, r.device_type) FROM sessions r
+          WHERE r.ref = e.session_ref AND (r.browser <> '' OR r.os <> '')) END,
+      p.ip_net, p.location, coalesce(e.session_ref = @current, 0), s.id, e.metadata,
+      CASE WHEN instr(e.metadata, '[personal]') > 0 THEN p."values" END
     ${FROM}
     WHERE ${WHERE}
       AND (@outcome IS NULL OR e.outcome = @outcome)
       AND (@all_types = 1 OR e.event_type IN (SELECT value FROM json_each(@types)))
     ORDER BY e.ts DESC, e.seq DESC LIMIT @limit`,
-  pg: `SELECT e.seq, e.ts,
-      ',"id":' || to_json(e.id)::text || ',"event_type":' || to_json(e.event_type)::text
-        || ',"level":' || to_json(e.level)::text
-        || ',"outcome":' || coalesce(to_json(e.outcome)::text, 'null') || ',"device":' AS head,
-      CASE WHEN p.browser <> '' OR p.os <> '' OR p.device_type <> ''
-          THEN json_build_array(p.browser, p.os, p.device_type)::text
-        WHEN e.event_type = 'session_revoked' THEN (SELECT json_build_array(r.browser, r.os, r.device_type)::text
-          FROM sessions r WHERE r.ref = e.session_ref AND (r.browser <> '' OR r.os <> '')) END AS device,
-      CASE WHEN strpos(e.metadata, '[personal]') > 0 OR ${MAYBE_ADDRESS_PG}
-          OR (p.location IS NOT NULL AND p.location NOT LIKE ${PLACE_PREFIX})
-        THEN json_build_array(p.ip_net, p.location, CASE WHEN e.session_ref = @current::text THEN 1 ELSE 0 END,
-          s.id, e.metadata, p."values")::text
-        ELSE ',"ip":' || coalesce(to_json(p.ip_net)::text, 'null') || ',"location":' || coalesce(p.location, 'null')
-          || ',"current":' || CASE WHEN e.session_ref = @current::text THEN 'true' ELSE 'false' END
-          || ',"session":' || coalesce(to_json(s.id)::text, 'null')
-          || ',"metadata":' || coalesce(nullif(e.metadata, ''), 'null') || '}'
-        END AS tail
+    pg: `SELECT e.seq, e.ts, e.id, e.event_type, e.level, e.outcome, p.browser, p.os, p.device_type,
+      CASE WHEN e.event_type <> 'session_revoked' OR ${OWN_DEVICE} THEN NULL ELSE
+        (SELECT json_build_array(r.browser, r.os, r.device_type)::text FROM sessions r
+          WHERE r.ref = e.session_ref AND (r.browser <> '' OR r.os <> '')) END,
+      p.ip_net, p.location, CASE WHEN e.session_ref = @current::text THEN 1 ELSE 0 END, s.id, e.metadata,
+      CASE WHEN strpos(e.metadata, '[personal]') > 0 THEN p."values" END
     ${FROM}
     WHERE ${WHERE}
       AND (@outcome::text IS NULL OR e.outcome = @outcome)
       AND (@all_types = 1 OR e.event_type = ANY (SELECT jsonb_array_elements_text(@types::text::jsonb)))
     ORDER BY e.ts DESC, e.seq DESC LIMIT @limit`,
-});
+  },
+  { arrays: true },
+);
 const ONE = sql(`SELECT ${COLUMNS} ${FROM} WHERE e.id = ? AND e.subject = ?`);
 const EXPORT_PAGE = sql(
   `SELECT ${COLUMNS}, p.user_agent ${FROM}

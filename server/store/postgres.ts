@@ -25,7 +25,12 @@ export class PgDb implements Db {
   constructor(readonly client: Queryable) {}
 
   private query<T>(st: Statement, values: Param[]): Promise<pg.QueryResult<T & pg.QueryResultRow>> {
-    return this.client.query<T & pg.QueryResultRow>({ name: st.id, text: st.pg, values });
+    return this.client.query<T & pg.QueryResultRow>({
+      name: st.id,
+      text: st.pg,
+      values,
+      ...(st.arrays ? { rowMode: 'array' } : {}),
+    });
   }
 
   async all<T>(st: Statement, params?: Params): Promise<T[]> {

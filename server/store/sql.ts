@@ -27,6 +27,8 @@ export interface Statement {
   readonly buffered: ReadonlySet<BufferedTable>;
   /** Whether it may change rows (INSERT, UPDATE, DELETE anywhere in it): cached rows of its tables go stale. */
   readonly writes: boolean;
+  /** Rows come back as arrays in column order, not objects: for hot reads, no object (and no keys) per row. */
+  readonly arrays: boolean;
 }
 
 const LOG_TABLES = /\b(events|personal_data|merkle_nodes)\b/i;
@@ -67,7 +69,10 @@ function toPg(text: string): { pg: string; names: string[] | null } {
  * Compiles a statement once, at module load. Pass one text for both dialects, or each its own where they
  * differ (scalar MAX/MIN, booleans, upserts on expressions).
  */
-export function sql(text: string | { sqlite: string; pg: string }): Statement {
+export function sql(
+  text: string | { sqlite: string; pg: string },
+  options: { arrays?: boolean } = {},
+): Statement {
   const sqlite = typeof text === 'string' ? text : text.sqlite;
   const { pg, names } = toPg(typeof text === 'string' ? text : text.pg);
   return {
@@ -78,6 +83,7 @@ export function sql(text: string | { sqlite: string; pg: string }): Statement {
     touchesLog: LOG_TABLES.test(sqlite) || LOG_TABLES.test(pg),
     buffered: new Set(BUFFERED_TABLES.filter((t) => mentions(sqlite, t) || mentions(pg, t))),
     writes: WRITES.test(sqlite) || WRITES.test(pg),
+    arrays: options.arrays ?? false,
   };
 }
 

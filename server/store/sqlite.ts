@@ -26,6 +26,7 @@ export class SqliteDb implements Db {
     let s = this.prepared.get(st.id);
     if (!s) {
       s = this.sqlite.prepare(st.sqlite);
+      if (st.arrays) s.raw(true);
       this.prepared.set(st.id, s);
     }
     return s;

@@ -13,10 +13,9 @@ import {
   activityPage,
   activitySince,
   type ItemRow,
-  type MaskRow,
 } from '../store/activity.js';
 import type { Db } from '../store/sql.js';
-import { decodeCursor, pageOf } from './cursor.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import type { PageReaders } from './page-readers.js';
 import { placeFrom } from './place.js';
 
@@ -87,29 +86,61 @@ export function toItem(row: ActivityRow, currentRef: string | null): ActivityIte
   };
 }
 
-// The page read: the database writes each item's JSON (server/store/activity.ts, PAGE) with the same
-// fields and values as `toItem` (the timestamp first), and code adds only what it must: the timestamp, the
-// presented device, and the masking of the few rows whose metadata may hold a personal value or an address.
-// test/server/routes/activity-items.test.ts holds both ways to each other.
+// The page read: the rows come as arrays (server/store/activity.ts, PAGE) and each item's JSON is written
+// here with the same fields and values as `toItem`, without an object per item: strings are quoted by
+// JSON.stringify, stored JSON (a place, metadata) is spliced in as it is, and a presented device is made
+// once per distinct stored one. Only a row whose metadata may hold a personal value or an address, or whose
+// place is not one ingest wrote, goes through the objects `toItem` uses. test/server/routes/
+// activity-items.test.ts holds both ways to each other.
 
-/** Presented devices by stored `[browser, os, type]`: there are few, so each is presented once. */
+/** Presented devices as JSON, by stored browser, os and type: there are few, so each is presented once. */
 const deviceJsonByKey = new Map<string, string>();
 
-function deviceJson(key: string | null): string {
-  if (key === null) return 'null';
+function deviceJson(browser: string | null, os: string | null, type: string | null): string {
+  // Stored values hold no control characters (ingest refuses them), so U+0000 separates them; U+0001 is null.
+  const key = `${browser ?? '\u0001'}\u0000${os ?? '\u0001'}\u0000${type ?? '\u0001'}`;
   let json = deviceJsonByKey.get(key);
   if (json === undefined) {
-    const [browser, os, type] = JSON.parse(key) as [string | null, string | null, DeviceType | null];
-    json = JSON.stringify(presentDevice({ browser, os, type }));
+    json = JSON.stringify(presentDevice({ browser, os, type: type as DeviceType | null }));
     if (deviceJsonByKey.size >= 1000) deviceJsonByKey.clear();
     deviceJsonByKey.set(key, json);
   }
   return json;
 }
 
-/** The end of an item (from `"ip"` on) whose place or metadata needs code, as `toItem` makes it. */
-function maskedTail(tail: string): string {
-  const [ip, location, current, session, metadata, pvalues] = JSON.parse(tail) as MaskRow;
+const quote = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
+// How ingest writes a place (JSON.stringify of a Place, country first).
+const PLACE_PREFIX = '{"country":';
+
+function itemJson(row: ItemRow): string {
+  const [
+    ,
+    ts,
+    id,
+    eventType,
+    level,
+    outcome,
+    browser,
+    os,
+    deviceType,
+    sessionDevice,
+    ip,
+    location,
+    current,
+    session,
+    metadata,
+    pvalues,
+  ] = row;
+  let device = 'null';
+  if (browser || os || deviceType) device = deviceJson(browser, os, deviceType);
+  else if (sessionDevice !== null)
+    device = deviceJson(...(JSON.parse(sessionDevice) as [string | null, string | null, string | null]));
+  const head = `{"timestamp":"${new Date(ts).toISOString()}","id":${quote(id)},"event_type":${quote(eventType)},"level":${quote(level)},"outcome":${quote(outcome)},"device":${device}`;
+  const masked =
+    (metadata !== null && (metadata.includes(PERSONAL) || MAYBE_ADDRESS.test(metadata))) ||
+    (location !== null && !location.startsWith(PLACE_PREFIX));
+  if (!masked)
+    return `${head},"ip":${quote(ip)},"location":${location ?? 'null'},"current":${current === 1},"session":${quote(session)},"metadata":${metadata || 'null'}}`;
   const end = {
     ip,
     location: placeFrom(location),
@@ -117,14 +148,7 @@ function maskedTail(tail: string): string {
     session,
     metadata: metadataOf({ metadata, pvalues }),
   };
-  return `,${JSON.stringify(end).slice(1)}`;
-}
-
-const OPEN_BRACKET = 0x5b;
-
-function itemJson(row: ItemRow): string {
-  const tail = row.tail.charCodeAt(0) === OPEN_BRACKET ? maskedTail(row.tail) : row.tail;
-  return `{"timestamp":"${new Date(row.ts).toISOString()}"${row.head}${deviceJson(row.device)}${tail}`;
+  return `${head},${JSON.stringify(end).slice(1)}`;
 }
 
 /**
@@ -139,8 +163,13 @@ export async function pageJson(
   currentRef: string | null,
 ): Promise<string> {
   const rows = await activityPage(db, subject, filter, limit + 1, currentRef);
-  const { items, next_cursor } = pageOf(rows, limit, itemJson);
-  return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next_cursor)}}`;
+  const more = rows.length > limit;
+  const last = more ? rows[limit - 1] : undefined;
+  let items = '';
+  for (let i = 0; i < rows.length && i < limit; i++)
+    items += (i > 0 ? ',' : '') + itemJson(rows[i] as ItemRow);
+  const next = last ? JSON.stringify(encodeCursor({ ts: last[1], seq: last[0] })) : 'null';
+  return `{"items":[${items}],"next_cursor":${next}}`;
 }
 
 /** The page's filter from the query, or null when the cursor is not one of ours. */
