@@ -28,6 +28,13 @@ export class MmdbFile {
   private readonly file: FileBlocks;
   private readonly data: MmdbData;
   private readonly ipv4Start: number;
+  /**
+   * IPv4: the node (or record) each /16 leads to, filled as /16s are first looked up; 0 is "not yet" (the
+   * root, which a sound tree never points back to, and which is only walked again if it does). The top
+   * sixteen levels lie on scattered blocks, so starting at the /16's node saves most of a lookup's block
+   * reads, for 256 KiB.
+   */
+  private slash16: Uint32Array | null = null;
 
   constructor(path: string, options: MmdbFileOptions = {}) {
     this.file = new FileBlocks(path, options.cacheBlocks ?? 512);
@@ -53,11 +60,20 @@ export class MmdbFile {
     const { nodeCount, ipVersion } = this.metadata;
     if (bytes.length === 16 && ipVersion === 4) return null;
     let node = bytes.length === 4 ? this.ipv4Start : 0;
-    const bits = bytes.length * 8;
-    for (let depth = 0; depth < bits && node < nodeCount; depth++) {
-      const bit = ((bytes[depth >> 3] as number) >> (7 - (depth & 7))) & 1;
-      node = this.record(node, bit);
+    let depth = 0;
+    if (bytes.length === 4) {
+      // The first sixteen bits' walk, once per /16; a record met on the way holds for the whole /16.
+      this.slash16 ??= new Uint32Array(65536);
+      const prefix = ((bytes[0] as number) << 8) | (bytes[1] as number);
+      const known = this.slash16[prefix] as number;
+      if (known !== 0) node = known;
+      else {
+        node = this.walk(bytes, node, 0, 16);
+        this.slash16[prefix] = node;
+      }
+      depth = 16;
     }
+    node = this.walk(bytes, node, depth, bytes.length * 8);
     if (node <= nodeCount) return null;
     // A record past the node count points into the data section, counted from its separator.
     return this.data.valueAt(node - nodeCount - DATA_SECTION_SEPARATOR);
@@ -65,6 +81,16 @@ export class MmdbFile {
 
   close(): void {
     this.file.close();
+  }
+
+  /** The node (or record) reached from `node` at `from` bits by the address's bits up to `to`. */
+  private walk(bytes: number[], node: number, from: number, to: number): number {
+    const { nodeCount } = this.metadata;
+    for (let depth = from; depth < to && node < nodeCount; depth++) {
+      const bit = ((bytes[depth >> 3] as number) >> (7 - (depth & 7))) & 1;
+      node = this.record(node, bit);
+    }
+    return node;
   }
 
   /** IPv4 addresses in an IPv6 tree live under ::/96 (96 zero bits from the root). */
