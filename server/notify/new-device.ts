@@ -1,6 +1,6 @@
 // `signin.new_device`: a sign-in from a device the account had not used, told to the host by webhook with
 // a revoke link it can put in an email. The account's very first device is not news.
-import { presentDevice } from '../derive/user-agent.js';
+import { presentDevice } from '../derive/device-names.js';
 import type { Deriver } from '../ingest/pipeline.js';
 import { countDevices } from '../store/devices.js';
 import { placeFrom } from '../views/place.js';

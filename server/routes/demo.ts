@@ -11,8 +11,8 @@ import { errorSchema, ingestResultSchema, tokenSchema } from '../../shared/schem
 import { identityOf } from '../audit/checkpoint.js';
 import { renderHostPage, renderSupportPage } from '../demo/host-page.js';
 import { DEMO_AGENT, DEMO_DEVICES, DEMO_SESSION, DEMO_USER } from '../demo/seed.js';
+import { presentDevice } from '../derive/device-names.js';
 import { sessionRef } from '../derive/sessions.js';
-import { presentDevice } from '../derive/user-agent.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { ApiError } from '../http/errors.js';
 import { createRevokeLink } from '../notify/revoke-links.js';

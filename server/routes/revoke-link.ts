@@ -2,8 +2,8 @@
 // recorded as `session_revoked` with `revoked_by: "link"`. A link works once, for 7 days. No credentials:
 // the link is the credential, so a used, expired and unknown link all read the same.
 import { Hono } from 'hono';
+import { presentDevice } from '../derive/device-names.js';
 import type { SessionRow } from '../derive/sessions.js';
-import { presentDevice } from '../derive/user-agent.js';
 import { revokeSessions } from '../domain/revoke.js';
 import { describeRoute, type RouteDoc } from '../http/describe-route.js';
 import { findRevokeLink, useRevokeLink } from '../notify/revoke-links.js';

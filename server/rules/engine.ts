@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import type { AlertSeverity } from '../../shared/api.js';
 import type { RulesConfig } from '../config.js';
-import { presentDevice } from '../derive/user-agent.js';
+import { presentDevice } from '../derive/device-names.js';
 import type { Applied, Derived, Deriver, OwnEvent } from '../ingest/pipeline.js';
 import type { Db } from '../store/sql.js';
 import type { RuleHitBuffer } from '../store/windows.js';

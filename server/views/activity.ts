@@ -3,7 +3,7 @@ import type { ActivityItem, DeviceInfo, DeviceType } from '../../shared/api.js';
 import type { EventType, Level, Outcome } from '../../shared/catalog.js';
 import { maskEmail, maskIp, maskIpsInText, maskPhone } from '../../shared/mask.js';
 import type { ActivityQuery } from '../../shared/schemas/me.js';
-import { presentDevice } from '../derive/user-agent.js';
+import { presentDevice } from '../derive/device-names.js';
 import { PERSONAL, restorePersonal } from '../ingest/personal.js';
 import {
   type ActivityFilter,

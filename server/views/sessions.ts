@@ -1,7 +1,7 @@
 // Sessions and devices as their owner sees them.
 import type { DeviceInfo, DeviceType, DeviceView, SessionStatus, SessionView } from '../../shared/api.js';
+import { presentDevice } from '../derive/device-names.js';
 import type { SessionRow } from '../derive/sessions.js';
-import { presentDevice } from '../derive/user-agent.js';
 import { listDevices } from '../store/devices.js';
 import { activeSessions, sessionOf } from '../store/sessions.js';
 import type { Db } from '../store/sql.js';
