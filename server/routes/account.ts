@@ -349,9 +349,13 @@ export function accountRoutes(
               },
             );
           }, 1000);
+          // Nor does this keep a stopped server alive (see the pings below).
+          wait.unref();
           unwatch = () => clearInterval(wait);
         }
-        // The wait between pings ends when the client leaves: a pending timer would keep a stopping server alive.
+        // The wait between pings ends when the client leaves. Its timer is unref'd as well: a connection the
+        // stopping server cut may never be reported to the stream as aborted, and a ref'd timer would then
+        // keep the stopped process alive, re-armed every 15 s (seen under load, with the store already closed).
         let wake: () => void = () => {};
         stream.onAbort(() => {
           left = true;
@@ -362,6 +366,7 @@ export function accountRoutes(
         while (!stream.aborted && !stream.closed) {
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, 15_000);
+            timer.unref();
             wake = () => {
               clearTimeout(timer);
               resolve();

@@ -32,3 +32,26 @@ describe('GET /v1/me/stream before the first event', () => {
     expect(text).toContain('first_event');
   });
 });
+
+describe('GET /v1/me/stream while the server stops', () => {
+  it('should let the server exit with streams still open, read or not', async () => {
+    const own = await startServer();
+    const user = 'usr_stream_stop';
+    expect((await ingest(own, signIn(user, 'sess_stop'))).status).toBe(202);
+    const open = async (userId: string) => {
+      const token = await mintToken(own, { userId });
+      const res = await fetch(`${own.url}/v1/me/stream`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+      });
+      expect(res.status).toBe(200);
+      return res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    };
+    // One stream of a user with events, read to its first ping; one of a user with none, never read.
+    const reading = await open(user);
+    let text = '';
+    while (!text.includes('event: ping')) text += (await reading.read()).value ?? '';
+    await open('usr_stream_stop_new');
+    // The clients stay connected: the server must cut them and exit by itself.
+    expect(await own.stop()).toBe(0);
+  }, 60_000);
+});
