@@ -30,8 +30,8 @@ import type { Services } from './services.js';
 
 export interface AppOptions {
   widgetDir?: string;
-  /** True once shutdown began: new requests get 503 and the connection is closed. */
-  isStopping?: () => boolean;
+  /** Aborted once shutdown begins: new requests get 503 and the connection is closed; live streams end. */
+  stopping?: AbortSignal;
 }
 
 export function createApp(s: Services, options: AppOptions = {}) {
@@ -43,7 +43,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
   app.use(measureRequests(s.metrics));
   app.use(noStore(['/v1/me', '/v1/support', '/v1/admin']));
   app.use(async function refuseWhileStopping(c, next) {
-    if (options.isStopping?.()) {
+    if (options.stopping?.aborted) {
       // Stop accepting work; what was already acknowledged is finished before the store closes.
       return c.json(errorBody(c, 'unavailable'), 503, { connection: 'close', 'retry-after': '5' });
     }
@@ -139,7 +139,7 @@ export function createApp(s: Services, options: AppOptions = {}) {
         const w = c.get('widget');
         return { userId: w.claims.sub, subject: w.subject, currentRef: w.sessionRef, actor: 'user' };
       },
-      { stream: true, export: true },
+      { stream: true, export: true, stopping: options.stopping },
     ),
   );
   app.use('/v1/support/*', corsForWidget, byIp, smallBody, requireWidget(s, 'support'), byUser);

@@ -101,9 +101,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   });
 
   let stopping: Promise<void> | null = null;
-  const app = createApp(s, { isStopping: () => stopping !== null });
+  const stopSignal = new AbortController();
+  const app = createApp(s, { stopping: stopSignal.signal });
   const server: ServerType = await new Promise((resolve) => {
     const srv = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(srv));
+  });
+  // While stopping, a connection closes as soon as its response is done (a live stream's among them), not
+  // after the keep-alive timeout: the close below waits for every connection.
+  server.on('request', (_req: unknown, res: { once(event: 'finish', fn: () => void): unknown }) => {
+    res.once('finish', () => {
+      if (stopSignal.signal.aborted && 'closeIdleConnections' in server) server.closeIdleConnections();
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -112,6 +120,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const stop = (reason: string) => {
     stopping ??= (async () => {
       logger.info({ event_type: 'application_shutdown', message: `stopping (${reason})` });
+      // Refuses new requests and ends live streams, whose connections would otherwise hold the close below.
+      stopSignal.abort();
       // Stop accepting connections, finish what was acknowledged, then close the store cleanly.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();

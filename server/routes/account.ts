@@ -96,7 +96,12 @@ const notFound = () => new ApiError(404, 'not_found');
 export function accountRoutes(
   s: Services,
   account: AccountResolver,
-  options: { stream: boolean; export: boolean },
+  options: {
+    stream: boolean;
+    export: boolean;
+    /** Aborted when the server begins to stop: each live stream then ends, as a finished response. */
+    stopping?: AbortSignal;
+  },
 ) {
   // Reads see the latest committed state; writes go through the pipeline's transactions.
   const db = s.store.db;
@@ -349,33 +354,37 @@ export function accountRoutes(
               },
             );
           }, 1000);
-          // Nor does this keep a stopped server alive (see the pings below).
-          wait.unref();
           unwatch = () => clearInterval(wait);
         }
-        // The wait between pings ends when the client leaves. Its timer is unref'd as well: a connection the
-        // stopping server cut may never be reported to the stream as aborted, and a ref'd timer would then
-        // keep the stopped process alive, re-armed every 15 s (seen under load, with the store already closed).
+        // The stream ends when the client leaves or the server begins to stop; the wait between pings ends
+        // with it. Ending it at the stop's start lets its connection close with the server's, instead of
+        // holding the close until connections are cut (which clients see as an error, not an end).
         let wake: () => void = () => {};
-        stream.onAbort(() => {
+        const end = () => {
           left = true;
           unwatch();
           wake();
-        });
-        await stream.writeSSE({ event: 'ping', data: '{}' });
-        while (!stream.aborted && !stream.closed) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 15_000);
-            timer.unref();
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          if (!stream.aborted) queue(() => stream.writeSSE({ event: 'ping', data: '{}' }));
+        };
+        stream.onAbort(end);
+        const stopping = options.stopping;
+        stopping?.addEventListener('abort', end, { once: true });
+        try {
+          if (stopping?.aborted) return;
+          await stream.writeSSE({ event: 'ping', data: '{}' });
+          while (!left && !stream.aborted && !stream.closed) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 15_000);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            if (!left) queue(() => stream.writeSSE({ event: 'ping', data: '{}' }));
+          }
+        } finally {
+          stopping?.removeEventListener('abort', end);
+          end();
         }
-        left = true;
-        unwatch();
       });
     });
   }

@@ -34,7 +34,7 @@ describe('GET /v1/me/stream before the first event', () => {
 });
 
 describe('GET /v1/me/stream while the server stops', () => {
-  it('should let the server exit with streams still open, read or not', async () => {
+  it('should end every open stream cleanly, read or not, and exit', async () => {
     const own = await startServer();
     const user = 'usr_stream_stop';
     expect((await ingest(own, signIn(user, 'sess_stop'))).status).toBe(202);
@@ -46,12 +46,24 @@ describe('GET /v1/me/stream while the server stops', () => {
       expect(res.status).toBe(200);
       return res.body!.pipeThrough(new TextDecoderStream()).getReader();
     };
-    // One stream of a user with events, read to its first ping; one of a user with none, never read.
+    /** What the stream still sends, to its end; rejects if the connection is cut instead. */
+    const rest = async (reader: ReadableStreamDefaultReader<string>) => {
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return text;
+        text += value;
+      }
+    };
+    // One stream of a user with events, read to its first ping; one of a user with none, not read yet.
     const reading = await open(user);
     let text = '';
     while (!text.includes('event: ping')) text += (await reading.read()).value ?? '';
-    await open('usr_stream_stop_new');
-    // The clients stay connected: the server must cut them and exit by itself.
+    const unread = await open('usr_stream_stop_new');
+    // The clients stay connected: the server ends their streams and exits by itself.
     expect(await own.stop()).toBe(0);
+    // Each response ended as a response does, not by a cut connection (which a client sees as an error).
+    await expect(rest(reading)).resolves.toBe('');
+    await expect(rest(unread)).resolves.toContain('event: ping');
   }, 60_000);
 });
