@@ -15,7 +15,7 @@ import {
   type ItemRow,
 } from '../store/activity.js';
 import type { Db } from '../store/sql.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeCursor, pageOf } from './cursor.js';
 import type { PageReaders } from './page-readers.js';
 import { placeFrom } from './place.js';
 
@@ -163,13 +163,8 @@ export async function pageJson(
   currentRef: string | null,
 ): Promise<string> {
   const rows = await activityPage(db, subject, filter, limit + 1, currentRef);
-  const more = rows.length > limit;
-  const last = more ? rows[limit - 1] : undefined;
-  let items = '';
-  for (let i = 0; i < rows.length && i < limit; i++)
-    items += (i > 0 ? ',' : '') + itemJson(rows[i] as ItemRow);
-  const next = last ? JSON.stringify(encodeCursor({ ts: last[1], seq: last[0] })) : 'null';
-  return `{"items":[${items}],"next_cursor":${next}}`;
+  const { items, next_cursor } = pageOf(rows, limit, itemJson, ([seq, ts]) => ({ ts, seq }));
+  return `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next_cursor)}}`;
 }
 
 /** The page's filter from the query, or null when the cursor is not one of ours. */

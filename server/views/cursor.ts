@@ -17,17 +17,21 @@ export function decodeCursor(cursor: string): Position | null {
   return { ts: Number(match[1]), seq: Number(match[2]) };
 }
 
-/** A page from rows fetched with LIMIT n + 1: the extra row only says there is more. */
-export function pageOf<R extends Position, T>(
+/**
+ * A page from rows fetched with LIMIT n + 1: the extra row only says there is more. `at` finds a row's
+ * position, for rows that are not objects with `ts` and `seq`.
+ */
+export function pageOf<R, T>(
   rows: R[],
   limit: number,
   toItem: (row: R) => T,
+  at: (row: R) => Position = (row) => row as Position,
 ): { items: T[]; next_cursor: string | null } {
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
   return {
     items: shown.map(toItem),
-    next_cursor: more && last ? encodeCursor({ ts: last.ts, seq: last.seq }) : null,
+    next_cursor: more && last !== undefined ? encodeCursor(at(last)) : null,
   };
 }

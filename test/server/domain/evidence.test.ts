@@ -97,6 +97,20 @@ describe('investigation', () => {
     });
   });
 
+  it('should page through a range with next_cursor, each event once, oldest first, ending in null', async () => {
+    const base = '/v1/admin/events?cidr=198.51.100.0/24&limit=2';
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await admin(cursor ? `${base}&cursor=${encodeURIComponent(cursor)}` : base);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { items: { id: string }[]; next_cursor: string | null };
+      pages.push(body.items.map((e) => e.id));
+      cursor = body.next_cursor;
+    } while (cursor !== null && pages.length < 10);
+    expect(pages).toEqual([incidentIds.slice(0, 2), incidentIds.slice(2, 4), incidentIds.slice(4)]);
+  });
+
   it('should find events by exact IP and by account', async () => {
     const byIp = await (await admin('/v1/admin/events?ip=198.51.100.12')).json();
     expect(byIp.items.map((e: { id: string }) => e.id)).toEqual(['incident_2']);
