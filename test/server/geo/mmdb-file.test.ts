@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Reader } from 'maxmind';
 import { describe, expect, it } from 'vitest';
-import { MmdbFile } from '../../../server/geo/mmdb-file.js';
+import { MmdbFile, type MmdbFileOptions } from '../../../server/geo/mmdb-file.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/mmdb');
 const bundled = (file: string) =>
@@ -74,9 +74,9 @@ const EDGES = [
   'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
 ];
 
-function compare(path: string, addresses: string[], cacheBlocks?: number): number {
+function compare(path: string, addresses: string[], options: MmdbFileOptions = {}): number {
   const expected = new Reader(readFileSync(path));
-  const actual = new MmdbFile(path, cacheBlocks ? { cacheBlocks } : {});
+  const actual = new MmdbFile(path, options);
   let found = 0;
   try {
     for (const ip of addresses) {
@@ -108,8 +108,9 @@ describe('MaxMind DB read in place', () => {
       addresses.push(`1.1.1.${i}`, `::1:ffff:ff${i.toString(16).padStart(2, '0')}`);
     const found = compare(join(FIXTURES, file), addresses);
     expect(found, 'the sample must reach records, not only misses').toBeGreaterThan(0);
-    // The same through a cache of two blocks: evictions and nodes across block edges on every lookup.
-    compare(join(FIXTURES, file), addresses, 2);
+    // The same through caches of two blocks and two records: evictions and nodes across block edges on
+    // every lookup, and records answered from the cache and read again after they left it.
+    compare(join(FIXTURES, file), addresses, { cacheBlocks: 2, cacheRecords: 2 });
   });
 
   // maxmind reads past the broken tree's bad records without an error; the broken pointers do fail.
