@@ -56,7 +56,7 @@ function newEvent(i) {
 async function openFresh(dir) {
   const { openStore, applyMigrations } = await dist('store/db.js');
   const { AuditLog } = await dist('audit/writer.js');
-  const store = openStore(join(dir, 'receipts.db'));
+  const store = await openStore(join(dir, 'receipts.db'));
   applyMigrations(store);
   return { store, log: new AuditLog(store.sqlite) };
 }

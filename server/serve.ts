@@ -33,7 +33,7 @@ async function recordSystem(
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<Running> {
-  const store = openStore(config.dbPath, { poolSize: config.dbPoolSize });
+  const store = await openStore(config.dbPath, { poolSize: config.dbPoolSize });
   let migrations: string[];
   try {
     migrations = await applyMigrations(store, config.dbOwnerUrl);
@@ -46,7 +46,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const s = createServices(config, logger, store);
   // With several servers on one database: notices reach every server's live streams, and one of them
   // (whichever holds the leader lock) runs the background work.
-  const coordination = coordinate(store);
+  const coordination = await coordinate(store);
   s.bus.connect(coordination);
   // Stores written before the Merkle tree existed get their leaves now, before anything new is appended.
   const backfilled = await s.pipeline.transact((tx) => s.log.backfillTree(tx));

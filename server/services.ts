@@ -14,7 +14,7 @@ import { revokeOnPasswordChange } from './notify/password-change.js';
 import { alertRules } from './rules/engine.js';
 import { AlertRaiser } from './rules/raise.js';
 import { KeyRing } from './security/keys.js';
-import { openStore, type Store } from './store/db.js';
+import type { Store } from './store/db.js';
 import { DeviceBuffer } from './store/devices.js';
 import { GroupCommit } from './store/group-commit.js';
 import { SessionBuffer, sessionByRef } from './store/sessions.js';
@@ -41,11 +41,7 @@ export interface Services {
 }
 
 /** Builds the services over an open, migrated store. */
-export function createServices(
-  config: Config,
-  logger: Logger,
-  store: Store = openStore(config.dbPath),
-): Services {
+export function createServices(config: Config, logger: Logger, store: Store): Services {
   const log = new AuditLog(store.dialect === 'postgres');
   const metrics = new Metrics();
   let headAtGroupStart = 0;

@@ -21,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(
       'RECEIPTS_DB_OWNER must name the role that owns the schema (postgres://owner@host/db)',
     );
-  const store = openStore(cfg.dbPath);
+  const store = await openStore(cfg.dbPath);
   try {
     const applied = await applyMigrations(store, cfg.dbOwnerUrl);
     const where = onPostgres ? safeUrl(cfg.dbPath) : cfg.dbPath;

@@ -17,7 +17,7 @@ export function config(): Config {
 /** Services over the configured store, migrated; the caller closes them with `closeServices`. */
 export async function openServices(): Promise<Services> {
   const cfg = config();
-  const store = openStore(cfg.dbPath);
+  const store = await openStore(cfg.dbPath);
   try {
     await applyMigrations(store, cfg.dbOwnerUrl);
   } catch (error) {

@@ -46,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`--key: ${(error as Error).message}`);
   }
-  const store = openStore(cfg.dbPath, { readonly: true });
+  const store = await openStore(cfg.dbPath, { readonly: true });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   try {
     const report: Record<string, unknown> = {};

@@ -6,7 +6,6 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type pg from 'pg';
 import { Checkpointer } from './checkpointer.js';
 import { isPostgresUrl, safeUrl } from './location.js';
-import { beginPostgres, openPool, PgDb } from './postgres.js';
 import * as schema from './schema.js';
 import type { Db, Dialect } from './sql.js';
 import { beginSqlite, openSqlite, type Sqlite, SqliteDb, WalSync } from './sqlite.js';
@@ -43,7 +42,7 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
-export function openStore(location: string, options: OpenOptions = {}): Store {
+export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   return isPostgresUrl(location) ? openPostgresStore(location, options) : openSqliteStore(location, options);
 }
 
@@ -88,7 +87,9 @@ function openSqliteStore(path: string, options: OpenOptions): Store {
   };
 }
 
-function openPostgresStore(url: string, options: OpenOptions): Store {
+async function openPostgresStore(url: string, options: OpenOptions): Promise<Store> {
+  // pg is loaded only for a PostgreSQL store: a server on its SQLite file never loads it.
+  const { beginPostgres, openPool, PgDb } = await import('./postgres.js');
   const pool = openPool(url, options.poolSize ?? 10);
   let closed = false;
   return {

@@ -2,7 +2,6 @@
 import type { Services } from '../services.js';
 import { loadCursor } from './cursor.js';
 import type { Destination } from './destination.js';
-import { OtlpTransport } from './otlp-transport.js';
 import { RecordReader } from './records.js';
 import { register, unregister } from './status.js';
 import { Stream, type StreamOptions } from './stream.js';
@@ -19,10 +18,11 @@ export const STREAM_DEFAULTS: StreamOptions & { confirmMs: number } = {
   confirmMs: 1_500,
 };
 
-function transportFor(s: Services, d: Destination): Transport {
-  return d.kind === 'syslog'
-    ? new SyslogTransport(d, s.config.streams.ca, STREAM_DEFAULTS.confirmMs)
-    : new OtlpTransport(d, s.logger, s.config.streams.ca);
+async function transportFor(s: Services, d: Destination): Promise<Transport> {
+  if (d.kind === 'syslog') return new SyslogTransport(d, s.config.streams.ca, STREAM_DEFAULTS.confirmMs);
+  // The OpenTelemetry packages are loaded only for a server that streams to an OTLP collector.
+  const { OtlpTransport } = await import('./otlp-transport.js');
+  return new OtlpTransport(d, s.logger, s.config.streams.ca);
 }
 
 /**
@@ -38,19 +38,20 @@ export async function startStreams(s: Services): Promise<() => Promise<void>> {
     for (const d of destinations) rows.push(await loadCursor(tx, d.name));
     return rows;
   });
-  const streams = destinations.map(
-    (d, i) =>
+  const streams: Stream[] = [];
+  for (const [i, d] of destinations.entries())
+    streams.push(
       new Stream(
         d.name,
         cursors[i]!,
-        transportFor(s, d),
+        await transportFor(s, d),
         reader,
         s.store.db,
         s.commit,
         s.logger,
         STREAM_DEFAULTS,
       ),
-  );
+    );
   for (const stream of streams) {
     register(stream, () => reader.headSeq(s.store.db));
     stream.start();

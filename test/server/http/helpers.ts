@@ -181,7 +181,7 @@ export async function buildApp(extraEnv: Record<string, string> = {}): Promise<I
     env.RECEIPTS_DB_OWNER = database.ownerUrl;
   }
   const config = loadConfig(env);
-  const store = openStore(config.dbPath);
+  const store = await openStore(config.dbPath);
   await applyMigrations(store, config.dbOwnerUrl);
   const logs: string[] = [];
   const services = createServices(
