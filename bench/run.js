@@ -69,7 +69,21 @@ async function main() {
   log(`all done in ${Math.round((Date.now() - t0) / 1000)}s`);
 }
 
-main().catch((error) => {
-  process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+let finished = false;
+// A part waiting on something that can no longer happen lets the event loop run dry: Node would then exit 0
+// with that part's results unwritten, so say so and fail instead.
+process.on('beforeExit', () => {
+  if (finished) return;
+  process.stderr.write('bench failed: the run stopped with work unfinished (a promise that never settled)\n');
   process.exit(1);
 });
+
+main().then(
+  () => {
+    finished = true;
+  },
+  (error) => {
+    process.stderr.write(`bench failed: ${error?.stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -57,16 +57,31 @@ async function openFresh(dir) {
   const { openStore, applyMigrations } = await dist('store/db.js');
   const { AuditLog } = await dist('audit/writer.js');
   const store = await openStore(join(dir, 'receipts.db'));
-  applyMigrations(store);
-  return { store, log: new AuditLog(store.sqlite) };
+  await applyMigrations(store);
+  return { store, log: new AuditLog(false) };
 }
 
-function append(store, log, from, to) {
+/** Runs `work` in one write transaction on the store, as the group commit does, and waits until it is on disk. */
+async function transaction(store, work) {
+  const tx = await store.begin();
+  try {
+    await work(tx.db);
+    await tx.commit();
+  } catch (error) {
+    await tx.rollback();
+    throw error;
+  }
+  await tx.durable();
+}
+
+async function append(store, log, from, to) {
   const t0 = process.hrtime.bigint();
   for (let i = from; i < to; i += 1000) {
-    store.sqlite.transaction(() => {
-      for (let j = i; j < Math.min(i + 1000, to); j++) log.append(newEvent(j));
-    })();
+    await transaction(store, async (db) => {
+      await log.sync(db);
+      for (let j = i; j < Math.min(i + 1000, to); j++) await log.append(db, newEvent(j));
+      await log.flush(db);
+    });
   }
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
@@ -81,12 +96,12 @@ async function writerCost() {
     const { store, log: audit } = await openFresh(dir);
     audit.treeEnabled = variant.startsWith('with_tree');
     await waitQuiet();
-    const seconds = append(store, audit, 0, n);
+    const seconds = await append(store, audit, 0, n);
     runs[variant] = round(n / seconds, 0);
     log(`writer ${variant}: ${runs[variant]} events/s`);
     if (variant === 'with_tree') keep.large = { dir, store, log: audit };
     else {
-      store.sqlite.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -94,18 +109,18 @@ async function writerCost() {
   const { TreeWriter } = await dist('audit/tree.js');
   const treeOnly = tempDir();
   const { store: tstore } = await openFresh(treeOnly);
-  const tree = new TreeWriter(tstore.sqlite);
-  tree.resync();
+  const tree = new TreeWriter();
+  await tree.resync(tstore.db);
   const hashes = Array.from({ length: n }, (_, i) => i.toString(16).padStart(64, '0'));
   await waitQuiet();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i += 1000) {
-    tstore.sqlite.transaction(() => {
-      for (let j = i; j < Math.min(i + 1000, n); j++) tree.append(hashes[j]);
-    })();
+    await transaction(tstore, async (db) => {
+      for (let j = i; j < Math.min(i + 1000, n); j++) await tree.append(db, hashes[j]);
+    });
   }
   const treeUs = Number(process.hrtime.bigint() - t0) / 1e3 / n;
-  tstore.sqlite.close();
+  await tstore.close();
   rmSync(treeOnly, { recursive: true, force: true });
   log(`tree alone: ${round(treeUs, 1)} µs/event`);
   const withTree = (runs.with_tree + runs.with_tree_again) / 2;
@@ -128,12 +143,13 @@ async function consistencyCheck(large) {
   const more = SIZES.large - SIZES.writer;
   if (more > 0) {
     log(`verify --checkpoint: growing the store to ${SIZES.large} events`);
-    append(store, audit, SIZES.writer, SIZES.large);
+    await append(store, audit, SIZES.writer, SIZES.large);
   }
   const env = serverEnv(dir);
   env.RECEIPTS_DB = join(dir, 'receipts.db');
   const key = createPrivateKey(env.RECEIPTS_SIGNING_KEY);
   const { logIdentity, signTreeHead } = await dist('audit/checkpoint.js');
+  const { hashesAfter } = await dist('store/events.js');
   const id = logIdentity(key, 'localhost/receipts');
   // A checkpoint a witness saved early on, and one of a size just below the head: both far from perfect sizes.
   const results = {};
@@ -141,8 +157,8 @@ async function consistencyCheck(large) {
     ['early', 1234],
     ['recent', SIZES.large - 777],
   ]) {
-    const hash = store.sqlite.prepare('SELECT hash FROM events WHERE seq = ?').get(size).hash;
-    const cp = signTreeHead({ seq: size, hash }, audit.tree.reader.root(size), id);
+    const [{ hash }] = await hashesAfter(store.db, size - 1, size, 1);
+    const cp = signTreeHead({ seq: size, hash }, await audit.tree.reader.root(store.db, size), id);
     const file = join(dir, `${name}.txt`);
     writeFileSync(file, cp.note);
     // Each run is a fresh CLI process (WebCrypto set up, pages read); the median of three, so that one
@@ -170,7 +186,7 @@ async function consistencyCheck(large) {
       `verify --checkpoint from ${size}: ${results[name].check_ms} ms (runs ${results[name].check_ms_runs.join(', ')})`,
     );
   }
-  store.sqlite.close();
+  await store.close();
   return {
     events: SIZES.large,
     ...results,
