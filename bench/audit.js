@@ -3,7 +3,6 @@
 // ingest path. With a store from the ingest part (the same run), verification walks that store.
 import { createPrivateKey } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { makeEvent } from './data.js';
 import { log, machine, QUICK, ROOT, round, startServer, tempDir } from './lib.js';
 
@@ -51,15 +50,17 @@ async function erasureBench() {
     await server.stop();
     const { openServices, closeServices } = await dist('cli/open.js');
     const { eraseNow } = await dist('domain/erasure.js');
+    const { sql } = await dist('store/sql.js');
     return await withEnv(server.env, async () => {
-      const s = openServices();
+      const s = await openServices();
       try {
         const t0 = process.hrtime.bigint();
         const outcome = await eraseNow(s, user);
         const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-        const left = s.store.sqlite
-          .prepare('SELECT COUNT(*) AS n FROM personal_data WHERE user_id = ?')
-          .get(user).n;
+        const { n: left } = await s.store.db.get(
+          sql('SELECT COUNT(*) AS n FROM personal_data WHERE user_id = ?'),
+          [user],
+        );
         if (outcome !== 'erased' || left !== 0) throw new Error(`erasure: ${outcome}, ${left} rows left`);
         log(`erasure: ${ERASED_EVENTS} events' personal data in ${round(seconds * 1000, 0)} ms`);
         return {
@@ -96,15 +97,16 @@ async function verifyBench(store) {
   }
   try {
     const { verifyStore } = await dist('audit/verify.js');
+    const { openStore } = await dist('store/db.js');
     const { logIdentity } = await dist('audit/checkpoint.js');
     const { parseVkey } = await import(`${ROOT}/dist/shared/tlog/note.js`);
     const signingKey = createPrivateKey(env.RECEIPTS_SIGNING_KEY);
     const vkey = parseVkey(logIdentity(signingKey, env.RECEIPTS_LOG_ORIGIN || 'localhost/receipts').vkey);
-    const db = new Database(dbPath, { readonly: true });
+    const store = await openStore(dbPath, { readonly: true });
     try {
       // Everything `receipts verify` checks: chain, leaves, tree nodes, personal data, checkpoints.
       const t0 = process.hrtime.bigint();
-      const result = await verifyStore(db, { vkey, signingKey });
+      const result = await verifyStore(store.db, { vkey, signingKey });
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       if (!result.ok) throw new Error(`verify: ${result.table} seq ${result.badSeq}: ${result.problem}`);
       log(`verify: ${result.count} events in ${round(seconds, 1)} s`);
@@ -115,7 +117,7 @@ async function verifyBench(store) {
         events_per_s: round(result.count / seconds, 0),
       };
     } finally {
-      db.close();
+      await store.close();
     }
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
