@@ -369,7 +369,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolSize: int(env, 'RECEIPTS_DB_POOL', 10, 2, 200),
     // One thread per core besides the one that commits, from three cores up. On two, the second core
     // is SQLite's checkpoints and fsyncs and the HTTP clients': a worker there measured 0–19% more events/s
-    // for 26–46 MB more memory and up to 16% more CPU an event (a body's round trip), so bodies are
+    // for 26–47 MB more memory and up to 16% more CPU an event (a body's round trip), so bodies are
     // prepared inline.
     prepareWorkers: int(env, 'RECEIPTS_PREPARE_WORKERS', cores > 2 ? cores - 1 : 0, 0, 64),
     // One per core, up to four: a reader does about two thirds of a page's work and the main thread the
